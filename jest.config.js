@@ -1,0 +1,30 @@
+// One jest run for the whole workspace. Tests import @pushrail/* from src (via
+// the mapper below), so a test never runs stale dist code; subprocess tests
+// start the built dist, which `pnpm test` builds first.
+/** @type {import('jest').Config} */
+const path = require('node:path');
+
+const sourceOf = {
+  '@pushrail/destination-core': 'packages/destinations/core/src/index.ts',
+  '@pushrail/destination-postgres': 'packages/destinations/postgres/src/index.ts',
+};
+for (const name of ['events', 'config', 'observability', 'crypto', 'queue', 'control-db', 'testing']) {
+  sourceOf[`@pushrail/${name}`] = `packages/${name}/src/index.ts`;
+}
+for (const name of ['ingest', 'worker']) sourceOf[`@pushrail/${name}`] = `apps/${name}/src/index.ts`;
+
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/apps', '<rootDir>/packages', '<rootDir>/infra'],
+  testMatch: ['**/src/**/*.test.ts', '**/test/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }] },
+  moduleNameMapper: Object.fromEntries(
+    Object.entries(sourceOf).map(([name, file]) => [`^${name.replace('/', '\\/')}$`, path.join(__dirname, file)]),
+  ),
+  globalSetup: '<rootDir>/packages/testing/src/jest-global-setup.ts',
+  globalTeardown: '<rootDir>/packages/testing/src/jest-global-teardown.ts',
+  maxWorkers: 2,
+  testTimeout: 60_000,
+  reporters: ['default', '<rootDir>/packages/testing/jest-summary-reporter.js'],
+};
