@@ -1,1 +1,31 @@
-export {};
+/**
+ * @pushrail/testing: real PostgreSQL and Redis servers for tests (and for
+ * `pnpm start`), with the helpers to kill and restart them, plus per-file
+ * isolation helpers and the one way to wait for a condition.
+ */
+export { waitFor, WaitForTimeoutError, type WaitForOptions } from './wait-for';
+export { toError } from './to-error';
+export { getFreePort, isPortOpen } from './free-port';
+export { withPgClient, waitForPostgres, quoteIdent, quoteLiteral, redactUrl } from './pg-client';
+export { findPostgresBinDir } from './postgres-binaries';
+export {
+  startPostgresServer,
+  type PostgresServer,
+  type PostgresServerOptions,
+  type PostgresSslOptions,
+} from './postgres-server';
+export { startRedisServer, redisCommand, type RedisServer, type RedisServerOptions } from './redis-server';
+export { startRedisCluster, type RedisCluster, type RedisClusterOptions } from './redis-cluster';
+export { sweepLeftoverServers } from './server-registry';
+export { TEST_ENV, readTestEnv, sharedPostgresUrl, sharedRedisUrl } from './test-env';
+export { startSharedTestServers, stopSharedTestServers, type SharedTestServers } from './shared-servers';
+export { createTestDatabase, dropDatabase, uniqueDatabaseName, type TestDatabase } from './test-database';
+export {
+  createCustomerDatabase,
+  CUSTOMER_WRITER_USER,
+  CUSTOMER_WRITER_PASSWORD,
+  type CustomerDatabase,
+  type CustomerDatabaseOptions,
+} from './customer-database';
+export { freshKeyPrefix } from './key-prefix';
+export { makeTestCertificates, type TestCertificates, type TestCertificateOptions } from './test-certificates';

@@ -1,0 +1,243 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Redis from 'ioredis';
+import { getFreePort } from './free-port';
+import { registerServer } from './server-registry';
+import { waitFor } from './wait-for';
+
+/** How many fresh ports to try when another process takes ours before we bind it. */
+const PORT_ATTEMPTS = 3;
+
+/** How long a start (including an AOF replay) or a stop may take, in milliseconds. */
+const READY_TIMEOUT_MS = 20_000;
+const EXIT_TIMEOUT_MS = 10_000;
+
+/** Options for {@link startRedisServer}. */
+export interface RedisServerOptions {
+  /** Turns on the append-only file in the server's directory; `always` survives a SIGKILL write by write. */
+  appendOnly?: { fsync: 'always' | 'everysec' };
+  /** More `redis-server` arguments, after ours so they win (`['--maxmemory', '50mb']`). */
+  extraArgs?: string[];
+  /** Parent of the server's directory. Default `os.tmpdir()`. */
+  baseDir?: string;
+  /** Record the server so the next test run kills it if we crash. Default true. */
+  registerForCleanup?: boolean;
+}
+
+/** A `redis-server` of our own: its own port and directory. */
+export interface RedisServer {
+  /** Always '127.0.0.1'. */
+  readonly host: string;
+  readonly port: number;
+  /** `redis://127.0.0.1:PORT`. */
+  readonly url: string;
+  /** The server's directory (AOF, log, pid file). */
+  readonly dir: string;
+  /** Pid of the current process; undefined while stopped. */
+  readonly pid: number | undefined;
+  /** `SHUTDOWN NOSAVE` (SIGTERM if that fails) and waits for the process to exit. */
+  stop(): Promise<void>;
+  /** SIGKILL, like a crash; waits for the process to exit. */
+  kill(): Promise<void>;
+  /** Starts again with the same port, directory and arguments (so an AOF is replayed); resolves on PONG. */
+  start(): Promise<void>;
+  /** `stop()` then `start()`. */
+  restart(): Promise<void>;
+  isRunning(): boolean;
+  /** Stops the server if it runs and removes its directory. Safe to call twice. */
+  destroy(): Promise<void>;
+}
+
+/** Servers of this process still running, killed synchronously if the process exits without destroying them. */
+const liveChildren = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const child of liveChildren) child.kill('SIGKILL');
+  });
+}
+
+/**
+ * Starts a fresh `redis-server` (from PATH) on a free port. Nothing is
+ * saved to RDB, eviction is off (a queue must never lose keys to memory
+ * pressure), and AOF is off unless `appendOnly` asks for it.
+ */
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
+  const dir = fs.mkdtempSync(path.join(options.baseDir ?? os.tmpdir(), 'pushrail-redis-'));
+  const pidFile = path.join(dir, 'redis.pid');
+  const unregister =
+    options.registerForCleanup === false ? () => undefined : registerServer({ kind: 'redis', rootDir: dir, pidFile });
+  for (let attempt = 1; ; attempt++) {
+    const port = await getFreePort();
+    const server = new LocalRedisServer(port, dir, redisArgs(port, dir, pidFile, options), unregister);
+    try {
+      await server.start();
+      return server;
+    } catch (err) {
+      await server.kill().catch(() => undefined);
+      const portTaken = /Address already in use/i.test(server.logTail());
+      if (attempt < PORT_ATTEMPTS && portTaken) continue;
+      await server.destroy();
+      throw err;
+    }
+  }
+}
+
+function redisArgs(port: number, dir: string, pidFile: string, options: RedisServerOptions): string[] {
+  const args = [
+    '--port', String(port),
+    '--bind', '127.0.0.1',
+    '--dir', dir,
+    '--pidfile', pidFile,
+    '--logfile', path.join(dir, 'redis.log'),
+    '--daemonize', 'no',
+    '--save', '',
+    '--maxmemory-policy', 'noeviction',
+  ];
+  if (options.appendOnly) {
+    args.push('--appendonly', 'yes', '--appendfsync', options.appendOnly.fsync);
+  } else {
+    args.push('--appendonly', 'no');
+  }
+  return [...args, ...(options.extraArgs ?? [])];
+}
+
+/** Sends one command on a short-lived connection that never retries. */
+export async function redisCommand(host: string, port: number, command: string, ...args: string[]): Promise<unknown> {
+  const client = new Redis({
+    host,
+    port,
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 2_000,
+  });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return await client.call(command, ...args);
+  } finally {
+    client.disconnect();
+  }
+}
+
+class LocalRedisServer implements RedisServer {
+  readonly host = '127.0.0.1';
+  readonly url: string;
+  private child: ChildProcess | undefined;
+  private exited: Promise<void> = Promise.resolve();
+  private destroyed = false;
+
+  constructor(
+    readonly port: number,
+    readonly dir: string,
+    private readonly args: string[],
+    private readonly unregister: () => void,
+  ) {
+    this.url = `redis://${this.host}:${port}`;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  isRunning(): boolean {
+    return this.child !== undefined;
+  }
+
+  async start(): Promise<void> {
+    if (this.destroyed) throw new Error('this RedisServer was destroyed');
+    if (this.child) return;
+    installExitHook();
+    const child = spawn('redis-server', this.args, { stdio: 'ignore' });
+    // Neither the process nor its handle may keep jest alive; destroy() and
+    // the exit hook make sure it still dies with us.
+    child.unref();
+    this.child = child;
+    liveChildren.add(child);
+    // Aborted when the process dies during start: no point polling for 20 s.
+    const died = new AbortController();
+    this.exited = new Promise<void>((resolve) => {
+      child.once('error', (err) => {
+        died.abort(new Error(`could not run redis-server: ${err.message}`));
+      });
+      child.once('close', (code, signal) => {
+        liveChildren.delete(child);
+        if (this.child === child) this.child = undefined;
+        died.abort(new Error(`redis-server exited during start (code ${code}, signal ${signal})\n${this.logTail()}`));
+        resolve();
+      });
+    });
+    await waitFor(async () => (await redisCommand(this.host, this.port, 'PING')) === 'PONG', {
+      timeoutMs: READY_TIMEOUT_MS,
+      intervalMs: 50,
+      description: `redis-server on port ${this.port} to answer PING`,
+      signal: died.signal,
+    });
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    try {
+      await redisCommand(this.host, this.port, 'SHUTDOWN', 'NOSAVE');
+    } catch {
+      // SHUTDOWN answers by closing the connection; an error here is the normal case.
+    }
+    if (!(await this.waitExit(EXIT_TIMEOUT_MS))) {
+      child.kill('SIGTERM');
+      await this.waitExit(EXIT_TIMEOUT_MS);
+    }
+  }
+
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    child.kill('SIGKILL');
+    if (!(await this.waitExit(EXIT_TIMEOUT_MS))) throw new Error(`redis-server pid ${child.pid} did not exit after SIGKILL`);
+  }
+
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.start();
+  }
+
+  async destroy(): Promise<void> {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    try {
+      await this.kill();
+    } finally {
+      fs.rmSync(this.dir, { recursive: true, force: true });
+      this.unregister();
+    }
+  }
+
+  /** Last lines of the server log, for error messages. */
+  logTail(lines = 20): string {
+    try {
+      return fs.readFileSync(path.join(this.dir, 'redis.log'), 'utf8').split('\n').slice(-lines).join('\n');
+    } catch {
+      return '';
+    }
+  }
+
+  /** Resolves true once the current process has exited, false after `timeoutMs`. */
+  private async waitExit(timeoutMs: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    try {
+      return await Promise.race([this.exited.then(() => true), timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
