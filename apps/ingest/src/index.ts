@@ -1,1 +1,4 @@
-export {};
+export * from './app';
+export * from './event-intake';
+export * from './group-commit';
+export * from './http-errors';

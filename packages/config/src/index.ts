@@ -1,1 +1,4 @@
-export {};
+export * from './config-error';
+export * from './parse-env';
+export * from './ingest-config';
+export * from './worker-config';

@@ -1,1 +1,4 @@
-export {};
+export * from './control-db';
+export * from './destination-store';
+export * from './migrate';
+export * from './records';

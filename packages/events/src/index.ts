@@ -1,1 +1,3 @@
-export {};
+export * from './event-envelope';
+export * from './event-id';
+export * from './queued-event';

@@ -1,1 +1,4 @@
-export {};
+export * from './logger';
+export * from './metrics';
+export * from './scrub-secrets';
+export * from './to-error';

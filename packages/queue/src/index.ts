@@ -1,1 +1,5 @@
-export {};
+export * from './event-producer';
+export * from './job-catalogue';
+export * from './queue-names';
+export * from './redis-connection';
+export * from './redis-settings-check';

@@ -1,1 +1,7 @@
-export {};
+export * from './classify-pg-error';
+export * from './connection-options';
+export * from './envelope-sql';
+export * from './identifiers';
+export * from './postgres-destination';
+export * from './postgres-destination-config';
+export * from './ssrf-guard';

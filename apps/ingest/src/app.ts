@@ -1,0 +1,58 @@
+import type { ControlDb, DestinationStore } from '@pushrail/control-db';
+import type { Logger, PushrailMetrics } from '@pushrail/observability';
+import type { EventProducer } from '@pushrail/queue';
+import express, { type Express } from 'express';
+import type { Redis } from 'ioredis';
+import { requireAdmin } from './admin-auth';
+import { EventIntake } from './event-intake';
+import { errorHandler, notFoundHandler } from './http-errors';
+import { destinationRoutes } from './routes/admin/destinations';
+import { tenantRoutes } from './routes/admin/tenants';
+import { eventRoutes } from './routes/events';
+import { healthRoutes } from './routes/health';
+import { TenantDestinations } from './tenant-destinations';
+import { WriteKeyAuthenticator } from './write-key-auth';
+
+/** Largest request body, in bytes (DESIGN.md limits). */
+export const MAX_BODY = '5mb';
+
+export interface IngestDeps {
+  db: ControlDb;
+  store: DestinationStore;
+  producer: EventProducer;
+  /** The producer's Redis connection (readiness). */
+  redis: Redis;
+  metrics: PushrailMetrics;
+  logger: Logger;
+  adminToken: string;
+  allowPrivateHosts: boolean;
+}
+
+export interface Ingest {
+  app: Express;
+  intake: EventIntake;
+}
+
+/** The ingest HTTP application, built from its dependencies (no globals, no env). */
+export function createApp(deps: IngestDeps): Ingest {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+
+  const tenantDestinations = new TenantDestinations(deps.db);
+  const intake = new EventIntake(deps.producer, tenantDestinations, deps.metrics);
+  const auth = new WriteKeyAuthenticator(deps.db);
+
+  app.use(healthRoutes(deps));
+  app.use(express.json({ limit: MAX_BODY, type: 'application/json', strict: false }));
+  app.use(eventRoutes({ auth, intake }));
+  app.use(
+    '/admin/v1',
+    requireAdmin(deps.adminToken),
+    tenantRoutes({ db: deps.db }),
+    destinationRoutes({ ...deps, tenantDestinations }),
+  );
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.logger));
+  return { app, intake };
+}

@@ -1,0 +1,88 @@
+import type { QueuedEvent } from '@pushrail/events';
+
+/** Writes one job of events to one destination's queue; resolves once it is in Redis. */
+export type EnqueueFn = (destinationId: string, events: QueuedEvent[]) => Promise<unknown>;
+
+export interface GroupCommitOptions {
+  /** Longest a request waits for others to share its write, in milliseconds. */
+  maxDelayMs: number;
+  /** A round is written at once when it holds this many events (per destination: one job). */
+  maxEvents: number;
+}
+
+interface Waiter {
+  destinations: readonly string[];
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+interface Round {
+  byDestination: Map<string, QueuedEvent[]>;
+  waiters: Waiter[];
+  events: number;
+  timer: NodeJS.Timeout | undefined;
+}
+
+/**
+ * Group commit for single-event requests: requests arriving within
+ * `maxDelayMs` of each other share one job per destination, so one Redis round
+ * trip carries many events. Each request resolves when the jobs of all its own
+ * destinations are in Redis, and fails if any of them failed; nothing is
+ * acknowledged from memory.
+ */
+export class GroupCommitter {
+  private round: Round | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly enqueue: EnqueueFn,
+    private readonly options: GroupCommitOptions,
+  ) {}
+
+  submit(destinationIds: readonly string[], events: readonly QueuedEvent[]): Promise<void> {
+    if (destinationIds.length === 0) return Promise.resolve();
+    const round: Round = (this.round ??= { byDestination: new Map(), waiters: [] as Waiter[], events: 0, timer: undefined });
+    const done = new Promise<void>((resolve, reject) => round.waiters.push({ destinations: destinationIds, resolve, reject }));
+    for (const id of destinationIds) {
+      const list = round.byDestination.get(id);
+      if (list) list.push(...events);
+      else round.byDestination.set(id, [...events]);
+    }
+    round.events += events.length;
+    if (round.events >= this.options.maxEvents) this.flush();
+    else round.timer ??= setTimeout(() => this.flush(), this.options.maxDelayMs);
+    return done;
+  }
+
+  /** Writes the open round now. */
+  flush(): void {
+    const round = this.round;
+    if (!round) return;
+    this.round = undefined;
+    if (round.timer) clearTimeout(round.timer);
+    const writes = [...round.byDestination].map(async ([id, events]) => {
+      try {
+        await this.enqueue(id, events);
+        return [id, undefined] as const;
+      } catch (error) {
+        return [id, error instanceof Error ? error : new Error(String(error))] as const;
+      }
+    });
+    const settled = Promise.all(writes).then((results) => {
+      const failures = new Map(results.filter(([, e]) => e !== undefined) as Array<readonly [string, Error]>);
+      for (const waiter of round.waiters) {
+        const failure = waiter.destinations.map((id) => failures.get(id)).find((e) => e !== undefined);
+        if (failure) waiter.reject(failure);
+        else waiter.resolve();
+      }
+    });
+    this.inFlight.add(settled);
+    void settled.finally(() => this.inFlight.delete(settled));
+  }
+
+  /** Writes what is open and waits for every write in flight (graceful shutdown). */
+  async drain(): Promise<void> {
+    this.flush();
+    await Promise.all([...this.inFlight]);
+  }
+}

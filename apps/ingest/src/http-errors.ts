@@ -1,0 +1,109 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from '@pushrail/observability';
+import { scrubSecrets, toError } from '@pushrail/observability';
+import type { z } from 'zod';
+
+/** Machine-readable error codes of the HTTP API, each with its status. */
+export const ERROR_STATUS = {
+  invalid_json: 400,
+  invalid_request: 400,
+  invalid_events: 400,
+  unauthorized: 401,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal: 500,
+  unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** One problem in a request, with the JSON path it sits at (`events[3].occurredAt`). */
+export interface Issue {
+  path: string;
+  message: string;
+}
+
+/** An error a route throws on purpose; everything in it may be shown to the caller. */
+export class HttpError extends Error {
+  override readonly name = 'HttpError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+/** `["events", 3, "occurredAt"]` → `events[3].occurredAt`. */
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out === '' ? String(part) : `.${String(part)}`;
+  }
+  return out === '' ? '(root)' : out;
+}
+
+export function zodIssues(issues: readonly z.core.$ZodIssue[], prefix: ReadonlyArray<PropertyKey> = []): Issue[] {
+  return issues.map((issue) => ({ path: formatPath([...prefix, ...issue.path]), message: issue.message }));
+}
+
+export function invalidRequest(issues: Issue[], message = 'the request body is invalid'): HttpError {
+  return new HttpError('invalid_request', message, { issues });
+}
+
+/** 404 for any route that does not exist, in the same JSON shape. */
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new HttpError('not_found', `no route for ${req.method} ${req.path}`));
+};
+
+/**
+ * The one place errors become responses. Only HttpErrors and body-parser's
+ * own errors say what went wrong; anything else is a 500 that reveals nothing
+ * (its details go to the log, secrets scrubbed).
+ */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (thrown, req, res, _next) => {
+    const error = toError(thrown);
+    let httpError: HttpError;
+    const parserType = (thrown as { type?: string }).type;
+    if (error instanceof HttpError) httpError = error;
+    else if (parserType === 'entity.parse.failed') httpError = new HttpError('invalid_json', 'the body is not valid JSON');
+    else if (parserType === 'entity.too.large')
+      httpError = new HttpError('payload_too_large', 'the body is larger than the 5 MB limit');
+    else if (parserType === 'encoding.unsupported' || parserType === 'charset.unsupported')
+      httpError = new HttpError('unsupported_media_type', 'the body must be UTF-8 JSON');
+    else if (parserType === 'request.aborted') {
+      res.destroy();
+      return;
+    } else {
+      logger.error({ err: error, method: req.method, path: req.path }, 'request failed');
+      httpError = new HttpError('internal', 'internal error');
+    }
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.status(httpError.status).set(httpError.headers).json({
+      error: { code: httpError.code, message: scrubSecrets(httpError.message), ...httpError.details },
+    });
+  };
+}
+
+/** 415 unless the request says it is JSON. */
+export const requireJson: RequestHandler = (req, _res, next) => {
+  if (!req.is('application/json')) {
+    next(new HttpError('unsupported_media_type', 'Content-Type must be application/json'));
+    return;
+  }
+  next();
+};

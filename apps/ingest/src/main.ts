@@ -1,0 +1,68 @@
+import { loadIngestConfig } from '@pushrail/config';
+import { ControlDb, DestinationStore } from '@pushrail/control-db';
+import { Keyring } from '@pushrail/crypto';
+import { createLogger, PushrailMetrics, toError } from '@pushrail/observability';
+import { checkRedisSettings, createRedisConnection, EventProducer } from '@pushrail/queue';
+import { createApp } from './app';
+import { exitOnBadConfig } from './boot';
+
+/** Longest a graceful shutdown may take before the process exits anyway, in milliseconds. */
+const SHUTDOWN_TIMEOUT_MS = 20_000;
+
+async function main(): Promise<void> {
+  const config = exitOnBadConfig(() => loadIngestConfig());
+  const logger = createLogger({ level: config.logLevel, name: 'pushrail-ingest' });
+  const keyring = exitOnBadConfig(() => new Keyring({ currentKey: config.encryptionKey, oldKeys: config.oldEncryptionKeys }));
+  const db = new ControlDb(config.databaseUrl);
+  const redis = createRedisConnection(config.redisUrl, 'producer');
+  redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
+  const metrics = new PushrailMetrics();
+  const producer = new EventProducer(redis, config.redisPrefix);
+
+  await redis.ping().catch(() => undefined);
+  const settings = await checkRedisSettings(redis).catch(() => undefined);
+  for (const message of settings?.messages ?? []) logger.warn(message);
+  if (settings && !settings.evictionSafe) {
+    logger.fatal('refusing to start: Redis maxmemory-policy must be noeviction');
+    process.exit(1);
+  }
+
+  const { app, intake } = createApp({
+    db,
+    store: new DestinationStore(db, keyring),
+    producer,
+    redis,
+    metrics,
+    logger,
+    adminToken: config.adminToken,
+    allowPrivateHosts: config.allowPrivateHosts,
+  });
+  const server = app.listen(config.port, () => logger.info({ port: config.port }, 'ingest listening'));
+  server.keepAliveTimeout = 65_000;
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'ingest stopping: no new requests, answering those in flight');
+    const force = setTimeout(() => process.exit(1), SHUTDOWN_TIMEOUT_MS);
+    force.unref();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+    await intake.drain();
+    await producer.close();
+    await redis.quit().catch(() => undefined);
+    await db.close();
+    logger.info('ingest stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error(`pushrail-ingest: ${toError(error).message}`);
+  process.exit(1);
+});

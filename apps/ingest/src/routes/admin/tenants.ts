@@ -1,0 +1,58 @@
+import type { ControlDb, Tenant } from '@pushrail/control-db';
+import { generateWriteKey } from '@pushrail/crypto';
+import { Router } from 'express';
+import { z } from 'zod';
+import { HttpError } from '../../http-errors';
+import { parseBody } from '../../validate-body';
+
+export const createTenantBody = z.object({ name: z.string().trim().min(1).max(200) }).strict();
+export const patchTenantBody = z
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    /** Events per second; null removes the limit. */
+    rateLimitPerSec: z.number().int().min(1).max(1_000_000).nullable().optional(),
+  })
+  .strict();
+
+export function tenantView(t: Tenant) {
+  return { id: t.id, name: t.name, rateLimitPerSec: t.rateLimitPerSec, createdAt: t.createdAt.toISOString() };
+}
+
+/** Tenants and their write keys. */
+export function tenantRoutes(deps: { db: ControlDb }): Router {
+  const router = Router();
+
+  router.post('/tenants', async (req, res) => {
+    const body = parseBody(createTenantBody, req.body);
+    res.status(201).json(tenantView(await deps.db.createTenant(body.name)));
+  });
+
+  router.get('/tenants/:id', async (req, res) => {
+    const tenant = await deps.db.getTenant(req.params.id);
+    if (!tenant) throw new HttpError('not_found', 'no such tenant');
+    res.json(tenantView(tenant));
+  });
+
+  router.patch('/tenants/:id', async (req, res) => {
+    const body = parseBody(patchTenantBody, req.body);
+    const tenant = await deps.db.updateTenant(req.params.id, body);
+    if (!tenant) throw new HttpError('not_found', 'no such tenant');
+    res.json(tenantView(tenant));
+  });
+
+  router.post('/tenants/:id/write-keys', async (req, res) => {
+    const tenant = await deps.db.getTenant(req.params.id);
+    if (!tenant) throw new HttpError('not_found', 'no such tenant');
+    const { key, prefix, hash } = generateWriteKey();
+    const record = await deps.db.createWriteKey(tenant.id, hash, prefix);
+    // The only time the key is ever shown: it is stored as a hash.
+    res.status(201).json({ id: record.id, key, prefix, tenantId: tenant.id, createdAt: record.createdAt.toISOString() });
+  });
+
+  router.delete('/write-keys/:id', async (req, res) => {
+    if (!(await deps.db.revokeWriteKey(req.params.id))) throw new HttpError('not_found', 'no such write key');
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,33 @@
+import type { ControlDb, WriteKeyOwner } from '@pushrail/control-db';
+import { hashSecret, parseBearerToken } from '@pushrail/crypto';
+import { LRUCache } from 'lru-cache';
+import { HttpError } from './http-errors';
+
+/**
+ * How long a key lookup is trusted, in milliseconds. A revoked key stops
+ * working on every ingest process within this, without any signalling
+ * between processes (the contract says within 1 second).
+ */
+export const WRITE_KEY_CACHE_TTL_MS = 500;
+
+/** Maps `Authorization: Bearer <write key>` to its tenant, with a short cache. */
+export class WriteKeyAuthenticator {
+  private readonly cache: LRUCache<string, WriteKeyOwner | false>;
+
+  constructor(db: ControlDb) {
+    this.cache = new LRUCache<string, WriteKeyOwner | false>({
+      max: 10_000,
+      ttl: WRITE_KEY_CACHE_TTL_MS,
+      // Unknown keys are cached too (as false), so a flood of bad keys costs one query each per TTL.
+      fetchMethod: async (hash) => (await db.findWriteKeyOwner(hash)) ?? false,
+    });
+  }
+
+  async authenticate(authorization: string | undefined): Promise<WriteKeyOwner> {
+    const key = parseBearerToken(authorization);
+    if (!key) throw new HttpError('unauthorized', 'missing write key: send Authorization: Bearer <write key>');
+    const owner = await this.cache.fetch(hashSecret(key));
+    if (!owner) throw new HttpError('unauthorized', 'unknown or revoked write key');
+    return owner;
+  }
+}

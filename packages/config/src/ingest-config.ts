@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import * as f from './env-fields';
+import { parseEnv } from './parse-env';
+
+export const ingestEnvSchema = z
+  .object({
+    REDIS_URL: f.redisUrl,
+    DATABASE_URL: f.databaseUrl,
+    PUSHRAIL_ENCRYPTION_KEY: f.encryptionKey,
+    PUSHRAIL_ENCRYPTION_OLD_KEYS: f.oldEncryptionKeys,
+    PUSHRAIL_ADMIN_TOKEN: f.adminToken,
+    PORT: f.port(8080),
+    PUSHRAIL_ALLOW_PRIVATE_HOSTS: f.booleanFlag,
+    LOG_LEVEL: f.logLevel,
+    PUSHRAIL_REDIS_PREFIX: f.redisPrefix,
+  })
+  .transform((env) => ({
+    redisUrl: env.REDIS_URL,
+    databaseUrl: env.DATABASE_URL,
+    encryptionKey: env.PUSHRAIL_ENCRYPTION_KEY,
+    oldEncryptionKeys: env.PUSHRAIL_ENCRYPTION_OLD_KEYS,
+    adminToken: env.PUSHRAIL_ADMIN_TOKEN,
+    port: env.PORT,
+    allowPrivateHosts: env.PUSHRAIL_ALLOW_PRIVATE_HOSTS,
+    logLevel: env.LOG_LEVEL,
+    redisPrefix: env.PUSHRAIL_REDIS_PREFIX,
+  }));
+
+/** Everything the ingest process is configured with. */
+export type IngestConfig = z.infer<typeof ingestEnvSchema>;
+
+export function loadIngestConfig(env: NodeJS.ProcessEnv = process.env): IngestConfig {
+  return parseEnv(ingestEnvSchema, env);
+}

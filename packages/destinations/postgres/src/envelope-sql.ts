@@ -1,0 +1,95 @@
+import type { QueuedEvent } from '@pushrail/events';
+import { qualifiedTable, quoteIdent } from './identifiers';
+
+/**
+ * The envelope's columns, in insert order, with the array type each is sent
+ * as. One list, so the INSERT, the DDL and the parameters cannot drift apart.
+ */
+export const ENVELOPE_COLUMNS = [
+  { name: 'event_id', arrayType: 'uuid[]', ddl: 'UUID PRIMARY KEY' },
+  { name: 'event_type', arrayType: 'text[]', ddl: 'TEXT NOT NULL' },
+  { name: 'occurred_at', arrayType: 'timestamptz[]', ddl: 'TIMESTAMPTZ NOT NULL' },
+  { name: 'customer_external_id', arrayType: 'text[]', ddl: 'TEXT' },
+  { name: 'source', arrayType: 'text[]', ddl: 'TEXT NOT NULL' },
+  { name: 'payload', arrayType: 'jsonb[]', ddl: 'JSONB NOT NULL' },
+  { name: 'metadata', arrayType: 'jsonb[]', ddl: 'JSONB' },
+  { name: 'received_at', arrayType: 'timestamptz[]', ddl: 'TIMESTAMPTZ NOT NULL DEFAULT now()' },
+] as const;
+
+/**
+ * One statement for a whole batch: one round trip and one plan.
+ *
+ * `ON CONFLICT DO NOTHING` has no conflict target on purpose: naming one
+ * (`ON CONFLICT (event_id)`) needs SELECT on the column, and the writer role
+ * has INSERT only. Without a target PostgreSQL skips any row that would break
+ * a unique constraint; the primary key is the envelope's only one, so the two
+ * mean the same here. No RETURNING either (it needs SELECT): the row count
+ * says how many were new.
+ */
+export function insertBatchSql(schema: string, table: string): string {
+  const columns = ENVELOPE_COLUMNS.map((c) => c.name).join(', ');
+  const arrays = ENVELOPE_COLUMNS.map((c, i) => `$${i + 1}::${c.arrayType}`).join(', ');
+  return `INSERT INTO ${qualifiedTable(schema, table)} (${columns}) SELECT * FROM unnest(${arrays}) ON CONFLICT DO NOTHING`;
+}
+
+/** The statement's parameters: one array per column, in ENVELOPE_COLUMNS order. */
+export function insertBatchParams(events: readonly QueuedEvent[]): unknown[][] {
+  const columns: unknown[][] = ENVELOPE_COLUMNS.map(() => new Array(events.length));
+  events.forEach((queued, i) => {
+    const e = queued.event;
+    columns[0]![i] = queued.id;
+    columns[1]![i] = e.eventType;
+    columns[2]![i] = e.occurredAt;
+    columns[3]![i] = e.customerExternalId ?? null;
+    columns[4]![i] = e.source;
+    columns[5]![i] = JSON.stringify(e.payload);
+    columns[6]![i] = e.metadata === undefined ? null : JSON.stringify(e.metadata);
+    columns[7]![i] = new Date(queued.receivedAt).toISOString();
+  });
+  return columns;
+}
+
+/** The CREATE TABLE of one envelope table. */
+export function createTableSql(schema: string, table: string): string {
+  const lines = ENVELOPE_COLUMNS.map((c) => `  ${c.name.padEnd(20)} ${c.ddl}`);
+  return `CREATE TABLE IF NOT EXISTS ${qualifiedTable(schema, table)} (\n${lines.join(',\n')}\n);`;
+}
+
+/** What the customer runs: schema, table(s), role and grants, with the reasons. */
+export function renderCustomerDdl(options: {
+  schema: string;
+  tables: string[];
+  username: string;
+  authMode: 'PASSWORD' | 'RDS_IAM';
+  database: string;
+}): string {
+  const role = quoteIdent(options.username);
+  const out: string[] = [
+    `-- Pushrail destination set-up for database ${quoteIdent(options.database)}.`,
+    '-- Run as a user that owns the schema (or a superuser).',
+    '',
+    `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(options.schema)};`,
+    '',
+  ];
+  for (const table of options.tables) out.push(createTableSql(options.schema, table), '');
+  out.push(
+    '-- The writer role needs INSERT on the table(s) and USAGE on the schema, nothing else.',
+    '-- Pushrail writes with INSERT ... ON CONFLICT DO NOTHING and no conflict target:',
+    '-- a target (ON CONFLICT (event_id)) would need SELECT, and RETURNING would too.',
+    '-- It never reads, updates, deletes, or creates tables or temporary tables.',
+  );
+  if (options.authMode === 'RDS_IAM') {
+    out.push(`CREATE ROLE ${role} LOGIN;`, `GRANT rds_iam TO ${role};  -- lets the role log in with IAM tokens`);
+  } else {
+    out.push(`CREATE ROLE ${role} LOGIN PASSWORD '<choose a strong password>';`);
+  }
+  out.push(`GRANT USAGE ON SCHEMA ${quoteIdent(options.schema)} TO ${role};`);
+  for (const table of options.tables) out.push(`GRANT INSERT ON ${qualifiedTable(options.schema, table)} TO ${role};`);
+  out.push(
+    '',
+    '-- Optional hardening: stop every role from creating temporary tables here.',
+    `-- REVOKE TEMPORARY ON DATABASE ${quoteIdent(options.database)} FROM PUBLIC;`,
+    '',
+  );
+  return out.join('\n');
+}

@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto';
+import {
+  DeliveryError,
+  type DestinationCheck,
+  type DestinationTestReport,
+  type DestinationWriter,
+  type WriteOutcome,
+} from '@pushrail/destination-core';
+import type { QueuedEvent } from '@pushrail/events';
+import { scrubSecrets } from '@pushrail/observability';
+import { Pool, type PoolClient } from 'pg';
+import { toDeliveryError } from './classify-pg-error';
+import { poolConfigFor, type ConnectionContext } from './connection-options';
+import { insertBatchParams, insertBatchSql } from './envelope-sql';
+import { tableNameForEventType } from './identifiers';
+import type { PostgresDestinationConfig } from './postgres-destination-config';
+import { ForbiddenDestinationHostError } from './ssrf-guard';
+
+export interface PostgresDestinationOptions extends ConnectionContext {
+  /** Connections this process may open; the fleet-wide budget is enforced by the caller's lease. */
+  maxConnections?: number;
+  /** Told about errors the classifier did not know (taken as transient), so they get logged. */
+  onPoolError?: (error: Error) => void;
+}
+
+/** The target table of each event, per the destination's table mode. */
+export function tableFor(config: PostgresDestinationConfig, eventType: string): string {
+  return config.tableMode === 'per_event_type' ? tableNameForEventType(config.table, eventType) : config.table;
+}
+
+function groupByTable(config: PostgresDestinationConfig, events: readonly QueuedEvent[]): Map<string, QueuedEvent[]> {
+  const groups = new Map<string, QueuedEvent[]>();
+  for (const queued of events) {
+    const table = tableFor(config, queued.event.eventType);
+    const group = groups.get(table);
+    if (group) group.push(queued);
+    else groups.set(table, [queued]);
+  }
+  return groups;
+}
+
+/** A probe row for `test`: written inside a transaction that is always rolled back. */
+function probeEvent(eventType: string): QueuedEvent {
+  return {
+    id: randomUUID(),
+    receivedAt: Date.now(),
+    event: { eventType, occurredAt: new Date().toISOString(), source: 'pushrail-test', payload: { probe: true } },
+  };
+}
+
+/** Delivers batches into one customer PostgreSQL table (or one per event type). */
+export class PostgresDestination implements DestinationWriter {
+  private poolPromise: Promise<Pool> | undefined;
+
+  constructor(
+    readonly config: PostgresDestinationConfig,
+    private readonly options: PostgresDestinationOptions,
+  ) {}
+
+  private pool(): Promise<Pool> {
+    this.poolPromise ??= (async () => {
+      try {
+        const poolConfig = await poolConfigFor(this.config, this.options, {
+          max: this.options.maxConnections ?? this.config.maxConnections,
+        });
+        const pool = new Pool(poolConfig);
+        // An idle connection that dies (server restart) must not crash the process; the next query reconnects.
+        pool.on('error', (error) => this.options.onPoolError?.(error));
+        return pool;
+      } catch (error) {
+        this.poolPromise = undefined;
+        throw error;
+      }
+    })();
+    return this.poolPromise;
+  }
+
+  /** Connections open right now (in use or idle). */
+  async openConnections(): Promise<number> {
+    if (!this.poolPromise) return 0;
+    return (await this.poolPromise).totalCount;
+  }
+
+  async write(events: QueuedEvent[]): Promise<WriteOutcome> {
+    if (events.length === 0) return { inserted: 0, skipped: 0, rejected: [] };
+    try {
+      const groups = groupByTable(this.config, events);
+      const pool = await this.pool();
+      if (groups.size === 1) {
+        const [table, group] = groups.entries().next().value as [string, QueuedEvent[]];
+        const result = await pool.query(insertBatchSql(this.config.schema, table), insertBatchParams(group));
+        const inserted = result.rowCount ?? 0;
+        return { inserted, skipped: events.length - inserted, rejected: [] };
+      }
+      return await this.writeTables(pool, groups);
+    } catch (error) {
+      throw this.classify(error);
+    }
+  }
+
+  /**
+   * Several tables, one transaction: each table's rows are one statement under
+   * a savepoint, so a table that is missing or refuses rows rejects only its
+   * own events; a transient failure rolls everything back.
+   */
+  private async writeTables(pool: Pool, groups: Map<string, QueuedEvent[]>): Promise<WriteOutcome> {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const outcome: WriteOutcome = { inserted: 0, skipped: 0, rejected: [] };
+      for (const [table, group] of groups) {
+        await client.query('SAVEPOINT pushrail_table');
+        try {
+          const result = await client.query(insertBatchSql(this.config.schema, table), insertBatchParams(group));
+          await client.query('RELEASE SAVEPOINT pushrail_table');
+          outcome.inserted += result.rowCount ?? 0;
+          outcome.skipped += group.length - (result.rowCount ?? 0);
+        } catch (error) {
+          const classified = this.classify(error);
+          if (classified.kind === 'transient') throw classified;
+          await client.query('ROLLBACK TO SAVEPOINT pushrail_table');
+          outcome.rejected.push({ events: group, error: classified });
+        }
+      }
+      await client.query('COMMIT');
+      return outcome;
+    } catch (error) {
+      broken = error instanceof Error ? error : new Error(String(error));
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      // A connection that failed mid-transaction is discarded, not reused.
+      client.release(broken);
+    }
+  }
+
+  private classify(error: unknown): DeliveryError {
+    if (error instanceof ForbiddenDestinationHostError) {
+      return new DeliveryError('permanent', error.message, 'FORBIDDEN_HOST', { cause: error });
+    }
+    return toDeliveryError(error, scrubSecrets);
+  }
+
+  async test(options: { eventType?: string } = {}): Promise<DestinationTestReport> {
+    const checks: DestinationCheck[] = [];
+    const fail = (name: string, error: unknown): DestinationTestReport => {
+      checks.push({ name, ok: false, message: this.classify(error).message });
+      return { ok: false, checks };
+    };
+    let pool: Pool;
+    try {
+      pool = await this.pool();
+      checks.push({ name: 'host', ok: true, message: `${this.config.host} is an allowed address` });
+    } catch (error) {
+      return fail('host', error);
+    }
+    let client: PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (error) {
+      return fail('connect', error);
+    }
+    try {
+      checks.push({ name: 'connect', ok: true, message: `connected as ${this.config.auth.username}` });
+      checks.push({
+        name: 'tls',
+        ok: true,
+        message: this.config.tls ? `TLS on (${this.config.tlsMode ?? 'verify-full'})` : 'TLS off (tls: false)',
+      });
+      const eventType = options.eventType ?? 'pushrail.test';
+      const table = tableFor(this.config, eventType);
+      try {
+        await client.query('BEGIN');
+        await client.query(insertBatchSql(this.config.schema, table), insertBatchParams([probeEvent(eventType)]));
+        checks.push({ name: 'insert', ok: true, message: `INSERT into ${this.config.schema}.${table} works (rolled back)` });
+      } catch (error) {
+        checks.push({ name: 'insert', ok: false, message: this.classify(error).message });
+      } finally {
+        await client.query('ROLLBACK').catch(() => undefined);
+      }
+    } finally {
+      client.release();
+    }
+    return { ok: checks.every((c) => c.ok), checks };
+  }
+
+  async close(): Promise<void> {
+    const poolPromise = this.poolPromise;
+    this.poolPromise = undefined;
+    if (!poolPromise) return;
+    const pool = await poolPromise.catch(() => undefined);
+    await pool?.end();
+  }
+}

@@ -1,0 +1,72 @@
+import type { QueuedEvent } from '@pushrail/events';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { DELIVER_JOB } from './job-catalogue';
+import { destinationQueueName, workIndexKey } from './queue-names';
+
+/**
+ * Puts events into destination queues: one BullMQ job per call, however many
+ * events it carries, and marks the destination as having work so a worker
+ * leases it.
+ */
+export class EventProducer {
+  private readonly queues = new Map<string, Queue>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  /** The BullMQ queue of one destination (created once, sharing the producer's connection). */
+  queueFor(destinationId: string): Queue {
+    let queue = this.queues.get(destinationId);
+    if (!queue) {
+      queue = new Queue(destinationQueueName(destinationId), { connection: this.redis, prefix: this.prefix });
+      // Errors surface on the awaited add; without a listener an 'error' event would be thrown.
+      queue.on('error', () => undefined);
+      this.queues.set(destinationId, queue);
+    }
+    return queue;
+  }
+
+  /**
+   * Resolves once the job is in Redis. The work-index entry is written after
+   * the job, never before: a worker that sees the index empty and releases the
+   * destination must then see the job in its queue (see destination-leases).
+   */
+  async enqueue(destinationId: string, events: QueuedEvent[], options: { jobId?: string } = {}): Promise<string> {
+    const job = await this.queueFor(destinationId).add(DELIVER_JOB.name, { events }, { ...DELIVER_JOB.options, ...options });
+    await markHasWork(this.redis, this.prefix, destinationId, 0);
+    return job.id!;
+  }
+
+  /** Tells workers a destination has work now (after a resume or a redrive). */
+  async signalWork(destinationId: string): Promise<void> {
+    await markHasWork(this.redis, this.prefix, destinationId, 0);
+  }
+
+  /** Removes a deleted destination from the work index. */
+  async removeFromWorkIndex(destinationId: string): Promise<void> {
+    await this.redis.zrem(workIndexKey(this.prefix), destinationId);
+  }
+
+  /** Forgets a destination's queue object (after it is deleted). */
+  async forget(destinationId: string): Promise<void> {
+    const queue = this.queues.get(destinationId);
+    this.queues.delete(destinationId);
+    await queue?.close();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    this.queues.clear();
+  }
+}
+
+/**
+ * Records that a destination has work ready at `readyAtMs` (0 = now). `LT`
+ * keeps an earlier time already there: new work never waits behind a backoff.
+ */
+export async function markHasWork(redis: Redis, prefix: string, destinationId: string, readyAtMs: number): Promise<void> {
+  await redis.zadd(workIndexKey(prefix), 'LT', readyAtMs, destinationId);
+}
