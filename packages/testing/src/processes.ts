@@ -77,6 +77,15 @@ export function commandLineOf(pid: number): string {
   }
 }
 
+/** The working directory of `pid`, or '' when it is gone or unreadable. */
+export function workingDirectoryOf(pid: number): string {
+  try {
+    return fs.readlinkSync(`/proc/${pid}/cwd`);
+  } catch {
+    return '';
+  }
+}
+
 /** The pids whose parent is `pid`, read from /proc (empty where /proc is missing). */
 export function childPidsOf(pid: number): number[] {
   let entries: string[];

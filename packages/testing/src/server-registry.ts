@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
-import { childPidsOf, commandLineOf, isPidAlive, signalPid } from './processes';
+import { childPidsOf, commandLineOf, isPidAlive, signalPid, workingDirectoryOf } from './processes';
 
 /**
  * What we remember about a server on disk, so that a run which crashed
@@ -36,7 +36,7 @@ export function registerServer(record: Omit<ServerRecord, 'ownerPid'>): () => vo
 /**
  * Kills and removes the servers of owners that are gone. Best effort: a
  * record that cannot be read or acted on is skipped. A pid is only killed
- * when its command line names the recorded directory, so a recycled pid of
+ * when it runs in (or names) the recorded directory, so a recycled pid of
  * an unrelated process is never hit; the machine's own 5432/6379 services
  * never appear in a record at all.
  *
@@ -75,7 +75,10 @@ function killRecordedServer(record: ServerRecord): void {
     return;
   }
   if (!Number.isInteger(pid) || pid <= 0 || !isPidAlive(pid)) return;
-  if (!commandLineOf(pid).includes(record.rootDir)) return;
+  // Is it still our server? redis-server rewrites its command line, but both
+  // servers chdir into their directory (`--dir`, the data directory).
+  const ours = workingDirectoryOf(pid).startsWith(record.rootDir) || commandLineOf(pid).includes(record.rootDir);
+  if (!ours) return;
   const children = childPidsOf(pid);
   signalPid(pid, 'SIGKILL');
   for (const child of children) signalPid(child, 'SIGKILL');
