@@ -1,0 +1,59 @@
+import type { ControlDb, NewDeadLetter } from '@pushrail/control-db';
+import { DeliveryError, type DeliveryErrorKind } from '@pushrail/destination-core';
+import type { QueuedEvent } from '@pushrail/events';
+import type { PushrailMetrics } from '@pushrail/observability';
+
+/** One event to dead-letter, with the job it failed in. */
+export interface FailedEvent {
+  jobId: string;
+  event: QueuedEvent | { id: string; raw: unknown };
+}
+
+export interface DeadLetterDetails {
+  kind: DeliveryErrorKind;
+  code: string | undefined;
+  message: string;
+  attempts: number;
+  firstFailedAt: Date;
+}
+
+/** The JSON text a dead letter keeps of its event: the queued event as it travelled. */
+function eventJsonOf(event: FailedEvent['event']): string {
+  return 'raw' in event ? JSON.stringify(event.raw) : JSON.stringify(event);
+}
+
+/**
+ * Writes dead letters to the control database, idempotently (keyed by
+ * destination, job and event). A failure here is transient: the caller keeps
+ * the job, so the dead letter is written on the retry.
+ */
+export class DeadLetterSink {
+  constructor(
+    private readonly db: ControlDb,
+    private readonly metrics: PushrailMetrics,
+  ) {}
+
+  async record(destinationId: string, failed: FailedEvent[], details: DeadLetterDetails): Promise<void> {
+    if (failed.length === 0) return;
+    const now = new Date();
+    const rows: NewDeadLetter[] = failed.map(({ jobId, event }) => ({
+      destinationId,
+      eventId: event.id,
+      jobId,
+      eventJson: eventJsonOf(event),
+      errorKind: details.kind,
+      errorCode: details.code ?? null,
+      errorMessage: details.message,
+      attempts: Math.max(1, details.attempts),
+      firstFailedAt: details.firstFailedAt,
+      lastFailedAt: now,
+    }));
+    let inserted: number;
+    try {
+      inserted = await this.db.insertDeadLetters(rows);
+    } catch (error) {
+      throw new DeliveryError('transient', `could not record dead letters: ${(error as Error).message}`, 'CONTROL_DB', { cause: error });
+    }
+    if (inserted > 0) this.metrics.eventsDeadLettered.inc({ destination_id: destinationId, error_kind: details.kind }, inserted);
+  }
+}

@@ -1,0 +1,217 @@
+import { randomUUID } from 'node:crypto';
+import type { LoadedDestination } from '@pushrail/control-db';
+import { assertNever, DeliveryError, isDeliveryError } from '@pushrail/destination-core';
+import { PostgresDestination } from '@pushrail/destination-postgres';
+import type { Logger, PushrailMetrics } from '@pushrail/observability';
+import { scrubSecrets, toError } from '@pushrail/observability';
+import { DELIVER_JOB, destinationQueueName, retryDelayMs, RETRY_SCHEDULE } from '@pushrail/queue';
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import {
+  backoffStrategy,
+  LIMITER,
+  LOCK_DURATION_MS,
+  MAX_RATE_LIMIT_DELAY_MS,
+  MAX_STALLED_COUNT,
+  STALLED_INTERVAL_MS,
+} from './bullmq-settings';
+import type { DeadLetterSink, FailedEvent } from './dead-letter-sink';
+import { deliverBatch } from './deliver-batch';
+import { EventBatcher } from './event-batcher';
+
+export interface ConsumerDeps {
+  redis: Redis;
+  prefix: string;
+  deadLetters: DeadLetterSink;
+  metrics: PushrailMetrics;
+  logger: Logger;
+  allowPrivateHosts: boolean;
+  /** Jobs one destination's worker holds at once: enough to fill its batches. */
+  jobConcurrency: number;
+  /** How long transient failures are retried before the events are dead-lettered, in milliseconds. */
+  retryWindowMs?: number;
+}
+
+/** The text of a failed job's reason: kind and code first, so the sweeper can read them back. */
+export function failedReason(error: DeliveryError): string {
+  return `[${error.kind}:${error.code ?? ''}] ${error.message}`;
+}
+
+/**
+ * Delivers one destination's queue while this process holds its lease: a
+ * BullMQ worker whose jobs hand their events to a batcher, one pool of at
+ * most `maxConnections` connections, and the backoff of the destination as a
+ * whole when it fails.
+ */
+export class DestinationConsumer {
+  readonly destinationId: string;
+  readonly version: number;
+  private readonly destination: PostgresDestination;
+  private readonly batcher: EventBatcher;
+  private readonly queue: Queue;
+  private worker: Worker | undefined;
+  private lastActivityAt = Date.now();
+  private activeJobs = 0;
+  /** Batches failed transiently in a row; resets on a commit. Drives the backoff. */
+  private consecutiveFailures = 0;
+  private failingSince: Date | undefined;
+  private readonly log: Logger;
+
+  constructor(
+    readonly loaded: LoadedDestination,
+    private readonly deps: ConsumerDeps,
+  ) {
+    const { record, config } = loaded;
+    this.destinationId = record.id;
+    this.version = record.updatedAt.getTime();
+    this.log = deps.logger.child({ destinationId: record.id });
+    this.destination = new PostgresDestination(config, {
+      allowPrivateHosts: deps.allowPrivateHosts,
+      onPoolError: (error) => this.log.warn({ err: error }, 'idle destination connection failed'),
+    });
+    this.queue = new Queue(destinationQueueName(record.id), { connection: deps.redis, prefix: deps.prefix });
+    this.queue.on('error', () => undefined);
+    this.batcher = new EventBatcher(
+      { batchSize: config.batchSize, flushIntervalMs: config.flushIntervalSec * 1000, maxInFlight: config.maxConnections },
+      async (parts) => {
+        const started = performance.now();
+        try {
+          const report = await deliverBatch(parts, {
+            destinationId: record.id,
+            destination: this.destination,
+            deadLetters: deps.deadLetters,
+            metrics: deps.metrics,
+          });
+          this.consecutiveFailures = 0;
+          this.failingSince = undefined;
+          this.log.info(
+            { jobIds: parts.map((p) => p.jobId), ...report, durationMs: Math.round(performance.now() - started), outcome: 'committed' },
+            'batch delivered',
+          );
+        } catch (thrown) {
+          const error = isDeliveryError(thrown) ? thrown : new DeliveryError('transient', toError(thrown).message, undefined);
+          if (error.kind === 'transient') this.consecutiveFailures++;
+          this.failingSince ??= new Date();
+          deps.metrics.deliveryErrors.inc({ destination_id: record.id, error_kind: error.kind });
+          this.log.warn(
+            {
+              jobIds: parts.map((p) => p.jobId),
+              events: parts.reduce((n, p) => n + p.events.length, 0),
+              durationMs: Math.round(performance.now() - started),
+              outcome: error.kind,
+              err: error,
+            },
+            'batch failed',
+          );
+          throw error;
+        }
+      },
+    );
+  }
+
+  start(): void {
+    const { config } = this.loaded;
+    this.worker = new Worker(destinationQueueName(this.destinationId), (job, token) => this.process(job, token), {
+      connection: this.deps.redis,
+      prefix: this.deps.prefix,
+      concurrency: this.deps.jobConcurrency,
+      lockDuration: LOCK_DURATION_MS,
+      stalledInterval: STALLED_INTERVAL_MS,
+      maxStalledCount: MAX_STALLED_COUNT,
+      limiter: LIMITER,
+      maximumRateLimitDelay: MAX_RATE_LIMIT_DELAY_MS,
+      settings: { backoffStrategy },
+      // Short blocking waits keep an idle consumer responsive to stop().
+      drainDelay: 1,
+    });
+    this.worker.on('error', (error) => this.log.warn({ err: error }, 'destination worker error'));
+    void config;
+  }
+
+  /** No job held and nothing processed for this long, in milliseconds. */
+  idleForMs(now = Date.now()): number {
+    return this.activeJobs > 0 || this.batcher.busy ? 0 : now - this.lastActivityAt;
+  }
+
+  /** The queue's backoff still to run, in milliseconds (0 when not backed off). */
+  async backoffRemainingMs(): Promise<number> {
+    return Math.max(0, await this.queue.getRateLimitTtl(LIMITER.max));
+  }
+
+  get queueHandle(): Queue {
+    return this.queue;
+  }
+
+  private async process(job: Job, _token?: string): Promise<void> {
+    this.activeJobs++;
+    this.lastActivityAt = Date.now();
+    try {
+      await this.deliverJob(job);
+    } finally {
+      this.activeJobs--;
+      this.lastActivityAt = Date.now();
+    }
+  }
+
+  private async deliverJob(job: Job): Promise<void> {
+    const jobId = job.id ?? randomUUID();
+    const parsed = DELIVER_JOB.payload.safeParse(job.data);
+    if (!parsed.success) {
+      // Not something a retry can fix: keep the payload as it is, for an operator to read.
+      const error = new DeliveryError('permanent', `invalid job payload: ${parsed.error.issues[0]?.message ?? 'unreadable'}`, 'INVALID_JOB_PAYLOAD');
+      await this.deadLetterJob(job, [{ jobId, event: { id: randomUUID(), raw: job.data } }], error);
+      throw new UnrecoverableError(failedReason(error));
+    }
+    const events = parsed.data.events;
+    try {
+      await this.batcher.submit(jobId, events as never);
+    } catch (thrown) {
+      const error = isDeliveryError(thrown) ? thrown : new DeliveryError('transient', scrubSecrets(toError(thrown).message));
+      const failed: FailedEvent[] = events.map((event) => ({ jobId, event: event as never }));
+      switch (error.kind) {
+        case 'transient': {
+          const retryWindowMs = this.deps.retryWindowMs ?? RETRY_SCHEDULE.maxAgeSec * 1000;
+          if (Date.now() - job.timestamp > retryWindowMs) {
+            const expired = new DeliveryError('transient', `still failing after the retry window: ${error.message}`, error.code);
+            await this.deadLetterJob(job, failed, expired);
+            throw new UnrecoverableError(failedReason(expired));
+          }
+          this.deps.metrics.deliveryRetries.inc({ destination_id: this.destinationId });
+          // Back the whole destination off: its queue hands out no job until the delay is over,
+          // and this job goes back to wait without using an attempt.
+          await this.queue.rateLimit(retryDelayMs(Math.max(1, this.consecutiveFailures)));
+          throw Worker.RateLimitError();
+        }
+        case 'permanent':
+        case 'bad_row':
+          await this.deadLetterJob(job, failed, error);
+          throw new UnrecoverableError(failedReason(error));
+        default:
+          assertNever(error.kind);
+      }
+    }
+  }
+
+  /** Dead-letters before the job fails, so no crash can fail a job without its dead letters. */
+  private async deadLetterJob(job: Job, failed: FailedEvent[], error: DeliveryError): Promise<void> {
+    await this.deps.deadLetters.record(this.destinationId, failed, {
+      kind: error.kind,
+      code: error.code,
+      message: error.message,
+      attempts: Math.max(1, job.attemptsStarted),
+      firstFailedAt: this.failingSince ?? new Date(),
+    });
+  }
+
+  /** Writes what it holds, finishes the jobs in hand and closes its connections. */
+  async stop(): Promise<void> {
+    this.batcher.flushAll();
+    await this.worker?.close();
+    await this.queue.close();
+    await this.destination.close();
+  }
+
+  async openConnections(): Promise<number> {
+    return this.destination.openConnections();
+  }
+}

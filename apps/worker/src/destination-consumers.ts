@@ -1,0 +1,210 @@
+import { markHasWork, workIndexKey, destinationQueueName } from '@pushrail/queue';
+import type { Logger } from '@pushrail/observability';
+import { toError } from '@pushrail/observability';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { LIMITER } from './bullmq-settings';
+import { DestinationConsumer, type ConsumerDeps } from './destination-consumer';
+import type { DestinationDirectory } from './destination-directory';
+import { LEASE_RENEW_INTERVAL_MS, type DestinationLeases } from './destination-leases';
+
+export interface FleetOptions {
+  /** Destinations this process delivers to at once; bounds its connections. */
+  maxDestinations: number;
+  /** How often the work index is read for destinations to lease, in milliseconds. */
+  pollIntervalMs: number;
+  /** A consumer with nothing to do for this long gives its lease back, in milliseconds. */
+  idleReleaseMs: number;
+}
+
+export const DEFAULT_FLEET_OPTIONS: Omit<FleetOptions, 'maxDestinations'> = { pollIntervalMs: 200, idleReleaseMs: 2_000 };
+
+function shuffle<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items;
+}
+
+/**
+ * The destinations this worker process delivers to. It leases destinations
+ * that have work (the work index ingest writes), runs one consumer for each
+ * it holds (at most `maxDestinations`), follows config changes, pauses and
+ * deletes, and gives a lease back when the queue runs dry. A worker that dies
+ * stops renewing; its leases expire and other workers take the destinations.
+ */
+export class DestinationConsumers {
+  private readonly held = new Map<string, DestinationConsumer>();
+  private tickTimer: NodeJS.Timeout | undefined;
+  private renewTimer: NodeJS.Timeout | undefined;
+  private running = false;
+  private ticking: Promise<void> = Promise.resolve();
+  /** Set once a tick reached Redis and the control database; readiness reports it. */
+  lastTickOk = false;
+
+  constructor(
+    private readonly deps: {
+      redis: Redis;
+      prefix: string;
+      leases: DestinationLeases;
+      directory: DestinationDirectory;
+      consumerDeps: ConsumerDeps;
+      logger: Logger;
+    },
+    private readonly options: FleetOptions,
+  ) {}
+
+  /** Destination ids this process holds now. */
+  heldDestinations(): string[] {
+    return [...this.held.keys()];
+  }
+
+  consumer(destinationId: string): DestinationConsumer | undefined {
+    return this.held.get(destinationId);
+  }
+
+  start(): void {
+    this.running = true;
+    const loop = () => {
+      if (!this.running) return;
+      this.ticking = this.tick().finally(() => {
+        if (this.running) this.tickTimer = setTimeout(loop, this.options.pollIntervalMs);
+      });
+    };
+    loop();
+    this.renewTimer = setInterval(() => void this.renewAll(), LEASE_RENEW_INTERVAL_MS);
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      await this.maintainHeld();
+      await this.acquireNew();
+      this.lastTickOk = true;
+    } catch (error) {
+      this.lastTickOk = false;
+      this.deps.logger.warn({ err: toError(error) }, 'destination supervisor tick failed; retrying');
+    }
+  }
+
+  private async maintainHeld(): Promise<void> {
+    for (const [id, consumer] of [...this.held]) {
+      const loaded = await this.deps.directory.get(id);
+      if (!loaded) {
+        this.deps.logger.info({ destinationId: id }, 'destination deleted; stopping its consumer');
+        await this.dropConsumer(id);
+        await this.deps.redis.zrem(workIndexKey(this.deps.prefix), id);
+        await this.deps.leases.release(id);
+      } else if (loaded.record.updatedAt.getTime() !== consumer.version) {
+        this.deps.logger.info({ destinationId: id }, 'destination changed; restarting its consumer with the new config');
+        await this.dropConsumer(id);
+        this.startConsumer(loaded);
+      } else if (consumer.idleForMs() >= this.options.idleReleaseMs) {
+        await this.release(id);
+      }
+    }
+  }
+
+  private async acquireNew(): Promise<void> {
+    let free = this.options.maxDestinations - this.held.size;
+    if (free <= 0) return;
+    const ready = await this.deps.redis.zrangebyscore(
+      workIndexKey(this.deps.prefix),
+      '-inf',
+      Date.now(),
+      'LIMIT',
+      0,
+      free * 4 + this.held.size,
+    );
+    for (const id of shuffle(ready.filter((candidate) => !this.held.has(candidate)))) {
+      if (free <= 0 || !this.running) break;
+      if (!(await this.deps.leases.acquire(id))) continue;
+      let loaded;
+      try {
+        loaded = await this.deps.directory.get(id);
+      } catch (error) {
+        await this.deps.leases.release(id);
+        throw error;
+      }
+      if (!loaded) {
+        await this.deps.redis.zrem(workIndexKey(this.deps.prefix), id);
+        await this.deps.leases.release(id);
+        continue;
+      }
+      this.startConsumer(loaded);
+      free--;
+    }
+  }
+
+  private startConsumer(loaded: NonNullable<Awaited<ReturnType<DestinationDirectory['get']>>>): void {
+    const consumer = new DestinationConsumer(loaded, this.deps.consumerDeps);
+    consumer.start();
+    this.held.set(loaded.record.id, consumer);
+    this.deps.logger.debug({ destinationId: loaded.record.id }, 'destination leased');
+  }
+
+  private async dropConsumer(id: string): Promise<void> {
+    const consumer = this.held.get(id);
+    this.held.delete(id);
+    await consumer?.stop();
+  }
+
+  /**
+   * Gives a destination back. Order matters: the index entry is removed
+   * before the queue is looked at, and ingest writes a job before its index
+   * entry, so a job that arrives meanwhile is either seen here (and the entry
+   * put back) or re-adds the entry itself.
+   */
+  private async release(id: string): Promise<void> {
+    const consumer = this.held.get(id);
+    await this.dropConsumer(id);
+    const { redis, prefix } = this.deps;
+    await redis.zrem(workIndexKey(prefix), id);
+    const queue = new Queue(destinationQueueName(id), { connection: redis, prefix });
+    try {
+      const [counts, paused] = await Promise.all([
+        queue.getJobCounts('wait', 'prioritized', 'active', 'delayed'),
+        queue.isPaused(),
+      ]);
+      if (!paused) {
+        if ((counts.wait ?? 0) + (counts.prioritized ?? 0) + (counts.active ?? 0) > 0) {
+          const backoff = Math.max(0, await queue.getRateLimitTtl(LIMITER.max));
+          await markHasWork(redis, prefix, id, backoff > 0 ? Date.now() + backoff : 0);
+        } else if ((counts.delayed ?? 0) > 0) {
+          const [next] = await queue.getDelayed(0, 0);
+          await markHasWork(redis, prefix, id, next ? next.timestamp + next.delay : Date.now() + 1_000);
+        }
+      }
+    } finally {
+      await queue.close();
+      await this.deps.leases.release(id);
+    }
+    void consumer;
+  }
+
+  private async renewAll(): Promise<void> {
+    for (const id of [...this.held.keys()]) {
+      try {
+        if (!(await this.deps.leases.renew(id))) {
+          this.deps.logger.warn({ destinationId: id }, 'lease lost to another worker; stopping this consumer');
+          await this.dropConsumer(id);
+        }
+      } catch (error) {
+        this.deps.logger.warn({ err: toError(error), destinationId: id }, 'lease renewal failed; will retry');
+      }
+    }
+  }
+
+  /** Finishes every batch in hand and gives every lease back. */
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.tickTimer) clearTimeout(this.tickTimer);
+    if (this.renewTimer) clearInterval(this.renewTimer);
+    await this.ticking;
+    await Promise.all(
+      [...this.held.keys()].map((id) =>
+        this.release(id).catch((error) => this.deps.logger.warn({ err: toError(error), destinationId: id }, 'release failed')),
+      ),
+    );
+  }
+}

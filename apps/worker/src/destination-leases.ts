@@ -1,0 +1,51 @@
+import { leaseKey } from '@pushrail/queue';
+import type { Redis } from 'ioredis';
+
+/** How long a lease lasts without renewal, in milliseconds: a dead worker's destinations free up within this. */
+export const LEASE_TTL_MS = 10_000;
+
+/** How often a held lease is renewed, in milliseconds. */
+export const LEASE_RENEW_INTERVAL_MS = 3_000;
+
+/** Renews the lease only if this worker still holds it. */
+const RENEW_IF_OWNER = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0`;
+
+/** Deletes the lease only if this worker still holds it. */
+const RELEASE_IF_OWNER = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0`;
+
+/**
+ * Leases on destinations, one holder at a time across the fleet: a worker
+ * delivers to a destination only while it holds its lease, so the fleet's
+ * connections to one database are bounded by that destination's
+ * `maxConnections`, however many workers run.
+ */
+export class DestinationLeases {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    readonly workerId: string,
+  ) {}
+
+  async acquire(destinationId: string): Promise<boolean> {
+    const reply = await this.redis.set(leaseKey(this.prefix, destinationId), this.workerId, 'PX', LEASE_TTL_MS, 'NX');
+    return reply === 'OK';
+  }
+
+  /** False when the lease was lost (expired and taken by another worker). */
+  async renew(destinationId: string): Promise<boolean> {
+    const reply = await this.redis.eval(RENEW_IF_OWNER, 1, leaseKey(this.prefix, destinationId), this.workerId, LEASE_TTL_MS);
+    return reply === 1;
+  }
+
+  async release(destinationId: string): Promise<void> {
+    await this.redis.eval(RELEASE_IF_OWNER, 1, leaseKey(this.prefix, destinationId), this.workerId);
+  }
+}

@@ -1,0 +1,269 @@
+/**
+ * The whole pipeline on real servers, for integration tests: a control
+ * database of the file's own, a Redis key prefix of its own, a customer
+ * database with the INSERT-only role, the ingest app on an ephemeral port and
+ * workers in this process.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { ControlDb, DestinationStore, migrate } from '@pushrail/control-db';
+import { generateEncryptionKey, Keyring } from '@pushrail/crypto';
+import { createTableSql, qualifiedTable, quoteIdent } from '@pushrail/destination-postgres';
+import { createApp } from '@pushrail/ingest';
+import { createLogger, PushrailMetrics, type Logger } from '@pushrail/observability';
+import { createRedisConnection, EventProducer } from '@pushrail/queue';
+import {
+  createCustomerDatabase,
+  createTestDatabase,
+  freshKeyPrefix,
+  sharedRedisUrl,
+  withPgClient,
+  type CustomerDatabase,
+  type TestDatabase,
+} from '@pushrail/testing';
+import type { Redis } from 'ioredis';
+import { createWorker, type WorkerOptions } from '@pushrail/worker';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+/** The customer's DDL for the envelope tables, as the DDL helper tells a customer to run it. */
+export function envelopeSetupSql(schema: string, tables: string[], grant = true): string {
+  const lines = [`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)};`, `GRANT USAGE ON SCHEMA ${quoteIdent(schema)} TO pushrail_writer;`];
+  for (const table of tables) {
+    lines.push(createTableSql(schema, table));
+    if (grant) lines.push(`GRANT INSERT ON ${qualifiedTable(schema, table)} TO pushrail_writer;`);
+  }
+  return lines.join('\n');
+}
+
+export interface HttpAnswer {
+  status: number;
+  headers: Headers;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read JSON of any shape
+  text: string;
+}
+
+export interface RunningWorker {
+  consumers: ReturnType<typeof createWorker>['consumers'];
+  metrics: PushrailMetrics;
+  stop(): Promise<void>;
+}
+
+export interface PipelineOptions {
+  /** Overrides of the destination config (the seed's shape). */
+  destination?: Record<string, unknown>;
+  /** Setup SQL of the customer database; default: schema `pushrail`, table `events`, granted. */
+  customerSetupSql?: string;
+  /** Start one worker right away (default true). */
+  startWorker?: boolean;
+  worker?: Partial<WorkerOptions>;
+  redisUrl?: string;
+}
+
+export class Pipeline {
+  private readonly workers = new Set<RunningWorker>();
+  tenantId = '';
+  writeKey = '';
+  destinationId = '';
+
+  private constructor(
+    readonly controlDatabase: TestDatabase,
+    readonly db: ControlDb,
+    readonly store: DestinationStore,
+    readonly keyring: Keyring,
+    readonly redis: Redis,
+    readonly prefix: string,
+    readonly customer: CustomerDatabase,
+    readonly server: Server,
+    readonly baseUrl: string,
+    readonly ingestMetrics: PushrailMetrics,
+    readonly logger: Logger,
+    readonly redisUrl: string,
+    private readonly drainIngest: () => Promise<void>,
+    private readonly producer: EventProducer,
+  ) {}
+
+  static async start(options: PipelineOptions = {}): Promise<Pipeline> {
+    const controlDatabase = await createTestDatabase('ctl');
+    await migrate(controlDatabase.url);
+    const db = new ControlDb(controlDatabase.url);
+    const keyring = new Keyring({ currentKey: generateEncryptionKey() });
+    const store = new DestinationStore(db, keyring);
+    const redisUrl = options.redisUrl ?? sharedRedisUrl();
+    const redis = createRedisConnection(redisUrl, 'producer');
+    redis.on('error', () => undefined);
+    const prefix = freshKeyPrefix();
+    const customer = await createCustomerDatabase({ setupSql: options.customerSetupSql ?? envelopeSetupSql('pushrail', ['events']) });
+    const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'silent', name: 'test' });
+    const ingestMetrics = new PushrailMetrics({ defaultMetrics: false });
+    const producer = new EventProducer(redis, prefix);
+    const { app, intake } = createApp({
+      db,
+      store,
+      producer,
+      redis,
+      metrics: ingestMetrics,
+      logger,
+      adminToken: ADMIN_TOKEN,
+      allowPrivateHosts: true,
+    });
+    const server = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const { port } = server.address() as AddressInfo;
+    const pipeline = new Pipeline(
+      controlDatabase, db, store, keyring, redis, prefix, customer, server, `http://127.0.0.1:${port}`,
+      ingestMetrics, logger, redisUrl, () => intake.drain(), producer,
+    );
+    await pipeline.seed(options.destination ?? {});
+    if (options.startWorker ?? true) await pipeline.startWorker(options.worker);
+    return pipeline;
+  }
+
+  /** The seed's destination config pointed at this file's customer database. */
+  destinationConfig(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+    return {
+      type: 'POSTGRES',
+      name: 'Customer Postgres',
+      host: this.customer.host,
+      port: this.customer.port,
+      database: this.customer.database,
+      schema: 'pushrail',
+      table: 'events',
+      tls: false,
+      auth: { mode: 'PASSWORD', username: this.customer.writerUser, password: this.customer.writerPassword },
+      batchSize: 1000,
+      flushIntervalSec: 1,
+      ...overrides,
+    };
+  }
+
+  private async seed(destinationOverrides: Record<string, unknown>): Promise<void> {
+    const tenant = await this.admin('POST', '/admin/v1/tenants', { name: 'Acme' });
+    this.tenantId = tenant.body.id;
+    const key = await this.admin('POST', `/admin/v1/tenants/${this.tenantId}/write-keys`);
+    this.writeKey = key.body.key;
+    const destination = await this.admin('POST', '/admin/v1/destinations', {
+      tenantId: this.tenantId,
+      ...this.destinationConfig(destinationOverrides),
+    });
+    if (destination.status !== 201) throw new Error(`destination not created: ${destination.text}`);
+    this.destinationId = destination.body.id;
+  }
+
+  async request(method: string, path: string, options: { body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}): Promise<HttpAnswer> {
+    const headers: Record<string, string> = { ...(options.headers ?? {}) };
+    let body: string | undefined = options.rawBody;
+    if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const response = await fetch(this.baseUrl + path, { method, headers, ...(body !== undefined ? { body } : {}) });
+    const text = await response.text();
+    let parsed: unknown = undefined;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    return { status: response.status, headers: response.headers, body: parsed, text };
+  }
+
+  admin(method: string, path: string, body?: unknown): Promise<HttpAnswer> {
+    return this.request(method, path, { ...(body !== undefined ? { body } : {}), headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+  }
+
+  postEvent(event: unknown, key = this.writeKey): Promise<HttpAnswer> {
+    return this.request('POST', '/v1/events', { body: event, headers: { authorization: `Bearer ${key}` } });
+  }
+
+  postBatch(events: unknown[], key = this.writeKey): Promise<HttpAnswer> {
+    return this.request('POST', '/v1/batch', { body: { events }, headers: { authorization: `Bearer ${key}` } });
+  }
+
+  async startWorker(options: Partial<WorkerOptions> = {}): Promise<RunningWorker> {
+    const redis = createRedisConnection(this.redisUrl, 'consumer');
+    redis.on('error', () => undefined);
+    const metrics = new PushrailMetrics({ defaultMetrics: false });
+    const { consumers } = createWorker(
+      { db: this.db, store: this.store, redis, prefix: this.prefix, metrics, logger: this.logger, allowPrivateHosts: true },
+      { maxDestinations: 16, ...options },
+    );
+    consumers.start();
+    const worker: RunningWorker = {
+      consumers,
+      metrics,
+      stop: async () => {
+        this.workers.delete(worker);
+        await consumers.stop();
+        await redis.quit().catch(() => redis.disconnect());
+      },
+    };
+    this.workers.add(worker);
+    return worker;
+  }
+
+  /** Puts queued events straight into the destination's queue, as ingest or a redrive would. */
+  async enqueue(events: unknown[], destinationId = this.destinationId): Promise<string> {
+    return this.producer.enqueue(destinationId, events as never);
+  }
+
+  /** The sum of a metric's values over every running worker of this pipeline. */
+  async workerMetric(name: string, labels: Record<string, string> = {}): Promise<number> {
+    let total = 0;
+    for (const worker of this.workers) {
+      const metric = await worker.metrics.registry.getSingleMetric(name)?.get();
+      for (const value of metric?.values ?? []) {
+        if (Object.entries(labels).every(([k, v]) => (value.labels as Record<string, unknown>)[k] === v)) total += value.value;
+      }
+    }
+    return total;
+  }
+
+  /** Rows in a customer table, read as the superuser, ordered by event id. */
+  async rows(table = 'events', schema = 'pushrail'): Promise<Array<Record<string, any>>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+    return withPgClient(this.customer.adminUrl, async (client) => {
+      const result = await client.query(`SELECT *, xmin::text AS xmin FROM ${qualifiedTable(schema, table)} ORDER BY event_id`);
+      return result.rows;
+    });
+  }
+
+  async rowCount(table = 'events', schema = 'pushrail'): Promise<number> {
+    return withPgClient(this.customer.adminUrl, async (client) => {
+      const result = await client.query(`SELECT count(*)::int AS n FROM ${qualifiedTable(schema, table)}`);
+      return result.rows[0].n as number;
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.workers].map((w) => w.stop()));
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections();
+    await this.drainIngest();
+    await this.producer.close();
+    await this.redis.quit().catch(() => this.redis.disconnect());
+    await this.db.close();
+    await this.customer.drop();
+    await this.controlDatabase.drop();
+  }
+}
+
+/** The seed's example event (DESIGN.md). */
+export function seedEvent(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    eventType: 'order.completed',
+    occurredAt: '2026-05-26T14:21:08.493Z',
+    source: 'billing-service',
+    customerExternalId: 'acct_8K2zRq',
+    idempotencyKey: 'order_38a91f-completed',
+    correlationId: 'req_4f30b2',
+    payload: {
+      orderId: 'ord_38a91f',
+      amount: 12900,
+      currency: 'USD',
+      items: [{ sku: 'PR-PRO-MONTHLY', qty: 1, price: 12900 }],
+    },
+    metadata: { tier: 'pro', region: 'us-east-1' },
+    ...overrides,
+  };
+}
