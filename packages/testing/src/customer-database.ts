@@ -39,6 +39,18 @@ export interface CustomerDatabaseOptions {
   setupSql: string;
   /** Prefix of the database name. Default `cust`. */
   prefix?: string;
+  /**
+   * Superuser URL (database `postgres`) of the server to create it on, for
+   * tests that stop or kill the customer's server. Default: the shared server.
+   */
+  serverUrl?: string;
+}
+
+/** The same server URL pointed at another database. */
+function urlForDatabase(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
 }
 
 /** SQLSTATEs of losing the race to create a role another jest worker creates at the same time. */
@@ -55,22 +67,24 @@ const ROLE_ALREADY_EXISTS = new Set([
  */
 export async function createCustomerDatabase(options: CustomerDatabaseOptions): Promise<CustomerDatabase> {
   const name = uniqueDatabaseName(options.prefix ?? 'cust');
-  const serverUrl = new URL(sharedPostgresUrl());
-  await withPgClient(sharedPostgresUrl(), async (client) => {
+  const baseUrl = options.serverUrl ?? sharedPostgresUrl();
+  const databaseUrl = (database: string) => urlForDatabase(baseUrl, database);
+  const serverUrl = new URL(baseUrl);
+  await withPgClient(baseUrl, async (client) => {
     await ensureWriterRole(client);
     await client.query(`CREATE DATABASE ${quoteIdent(name)}`);
   });
   try {
-    await withPgClient(sharedPostgresUrl(name), async (client) => {
+    await withPgClient(databaseUrl(name), async (client) => {
       await client.query(`REVOKE TEMPORARY ON DATABASE ${quoteIdent(name)} FROM PUBLIC`);
       await client.query('REVOKE CREATE ON SCHEMA public FROM PUBLIC');
       await client.query(options.setupSql);
     });
   } catch (err) {
-    await dropDatabase(name).catch(() => undefined);
+    await dropDatabaseOn(baseUrl, name).catch(() => undefined);
     throw err;
   }
-  const writerUrl = new URL(sharedPostgresUrl(name));
+  const writerUrl = new URL(databaseUrl(name));
   writerUrl.username = CUSTOMER_WRITER_USER;
   writerUrl.password = CUSTOMER_WRITER_PASSWORD;
   return {
@@ -80,10 +94,14 @@ export async function createCustomerDatabase(options: CustomerDatabaseOptions): 
     database: name,
     writerUser: CUSTOMER_WRITER_USER,
     writerPassword: CUSTOMER_WRITER_PASSWORD,
-    adminUrl: sharedPostgresUrl(name),
+    adminUrl: databaseUrl(name),
     writerUrl: writerUrl.toString(),
-    drop: () => dropDatabase(name),
+    drop: () => (options.serverUrl ? dropDatabaseOn(baseUrl, name) : dropDatabase(name)),
   };
+}
+
+async function dropDatabaseOn(serverUrl: string, name: string): Promise<void> {
+  await withPgClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
 }
 
 async function ensureWriterRole(client: Client): Promise<void> {
