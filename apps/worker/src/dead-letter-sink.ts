@@ -3,6 +3,9 @@ import { DeliveryError, type DeliveryErrorKind } from '@pushrail/destination-cor
 import type { QueuedEvent } from '@pushrail/events';
 import type { PushrailMetrics } from '@pushrail/observability';
 
+/** The event id a dead letter carries when its job's payload could not be read (so a repeat is still a no-op). */
+export const UNREADABLE_EVENT_ID = '00000000-0000-0000-0000-000000000000';
+
 /** One event to dead-letter, with the job it failed in. */
 export interface FailedEvent {
   jobId: string;

@@ -4,7 +4,7 @@ import { assertNever, DeliveryError, isDeliveryError } from '@pushrail/destinati
 import { PostgresDestination } from '@pushrail/destination-postgres';
 import type { Logger, PushrailMetrics } from '@pushrail/observability';
 import { scrubSecrets, toError } from '@pushrail/observability';
-import { DELIVER_JOB, destinationQueueName, retryDelayMs, RETRY_SCHEDULE } from '@pushrail/queue';
+import { DELIVER_JOB, destinationQueueName, RETRY_SCHEDULE } from '@pushrail/queue';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
@@ -15,7 +15,8 @@ import {
   MAX_STALLED_COUNT,
   STALLED_INTERVAL_MS,
 } from './bullmq-settings';
-import type { DeadLetterSink, FailedEvent } from './dead-letter-sink';
+import type { DestinationHealth } from './destination-health';
+import { UNREADABLE_EVENT_ID, type DeadLetterSink, type FailedEvent } from './dead-letter-sink';
 import { deliverBatch } from './deliver-batch';
 import { EventBatcher } from './event-batcher';
 
@@ -30,6 +31,7 @@ export interface ConsumerDeps {
   jobConcurrency: number;
   /** How long transient failures are retried before the events are dead-lettered, in milliseconds. */
   retryWindowMs?: number;
+  health: DestinationHealth;
 }
 
 /** The text of a failed job's reason: kind and code first, so the sweeper can read them back. */
@@ -52,8 +54,6 @@ export class DestinationConsumer {
   private worker: Worker | undefined;
   private lastActivityAt = Date.now();
   private activeJobs = 0;
-  /** Batches failed transiently in a row; resets on a commit. Drives the backoff. */
-  private consecutiveFailures = 0;
   private failingSince: Date | undefined;
   private readonly log: Logger;
 
@@ -82,15 +82,14 @@ export class DestinationConsumer {
             deadLetters: deps.deadLetters,
             metrics: deps.metrics,
           });
-          this.consecutiveFailures = 0;
           this.failingSince = undefined;
+          await deps.health.recordSuccess(record.id).catch((e) => this.log.warn({ err: toError(e) }, 'could not reset failure streak'));
           this.log.info(
             { jobIds: parts.map((p) => p.jobId), ...report, durationMs: Math.round(performance.now() - started), outcome: 'committed' },
             'batch delivered',
           );
         } catch (thrown) {
           const error = isDeliveryError(thrown) ? thrown : new DeliveryError('transient', toError(thrown).message, undefined);
-          if (error.kind === 'transient') this.consecutiveFailures++;
           this.failingSince ??= new Date();
           deps.metrics.deliveryErrors.inc({ destination_id: record.id, error_kind: error.kind });
           this.log.warn(
@@ -159,7 +158,7 @@ export class DestinationConsumer {
     if (!parsed.success) {
       // Not something a retry can fix: keep the payload as it is, for an operator to read.
       const error = new DeliveryError('permanent', `invalid job payload: ${parsed.error.issues[0]?.message ?? 'unreadable'}`, 'INVALID_JOB_PAYLOAD');
-      await this.deadLetterJob(job, [{ jobId, event: { id: randomUUID(), raw: job.data } }], error);
+      await this.deadLetterJob(job, [{ jobId, event: { id: UNREADABLE_EVENT_ID, raw: job.data } }], error);
       throw new UnrecoverableError(failedReason(error));
     }
     const events = parsed.data.events;
@@ -176,15 +175,21 @@ export class DestinationConsumer {
             await this.deadLetterJob(job, failed, expired);
             throw new UnrecoverableError(failedReason(expired));
           }
-          this.deps.metrics.deliveryRetries.inc({ destination_id: this.destinationId });
           // Back the whole destination off: its queue hands out no job until the delay is over,
           // and this job goes back to wait without using an attempt.
-          await this.queue.rateLimit(retryDelayMs(Math.max(1, this.consecutiveFailures)));
+          const delay = await this.deps.health.recordTransientFailure(this.destinationId, this.queue);
+          if (delay > 0) {
+            this.deps.metrics.deliveryRetries.inc({ destination_id: this.destinationId });
+            this.log.info({ retryInMs: delay, code: error.code }, 'destination backed off');
+          }
           throw Worker.RateLimitError();
         }
         case 'permanent':
         case 'bad_row':
           await this.deadLetterJob(job, failed, error);
+          await this.deps.health
+            .recordPermanentFailure(this.destinationId, error.message)
+            .catch((e) => this.log.warn({ err: toError(e) }, 'auto-pause check failed'));
           throw new UnrecoverableError(failedReason(error));
         default:
           assertNever(error.kind);

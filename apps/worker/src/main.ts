@@ -35,11 +35,17 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const { consumers, workerId } = createWorker(
+  const { consumers, sweeper, workerId } = createWorker(
     { db, store: new DestinationStore(db, keyring), redis, prefix: config.redisPrefix, metrics, logger, allowPrivateHosts: config.allowPrivateHosts },
-    { maxDestinations: config.maxDestinations },
+    {
+      maxDestinations: config.maxDestinations,
+      retryWindowMs: config.retryWindowMs,
+      autoPauseAfterMs: config.autoPauseAfterMs,
+      sweepIntervalMs: config.sweepIntervalMs,
+    },
   );
   consumers.start();
+  sweeper.start();
   const server = createMetricsServer(metrics, {
     redis: () => redis.ping(),
     controlDb: () => db.ping(),
@@ -54,7 +60,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'worker stopping: finishing batches in hand, giving leases back');
     const force = setTimeout(() => process.exit(1), SHUTDOWN_TIMEOUT_MS);
     force.unref();
-    await consumers.stop();
+    await Promise.all([consumers.stop(), sweeper.stop()]);
     server.close();
     await redis.quit().catch(() => undefined);
     await db.close();

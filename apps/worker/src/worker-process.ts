@@ -3,7 +3,9 @@ import { hostname } from 'node:os';
 import type { ControlDb, DestinationStore } from '@pushrail/control-db';
 import type { Logger, PushrailMetrics } from '@pushrail/observability';
 import type { Redis } from 'ioredis';
+import { DestinationHealth } from './destination-health';
 import { DeadLetterSink } from './dead-letter-sink';
+import { DeadLetterSweeper } from './dead-letter-sweeper';
 import { DEFAULT_FLEET_OPTIONS, DestinationConsumers, type FleetOptions } from './destination-consumers';
 import { DestinationDirectory } from './destination-directory';
 import { DestinationLeases } from './destination-leases';
@@ -25,7 +27,15 @@ export interface WorkerOptions extends Partial<FleetOptions> {
   jobConcurrency?: number;
   /** How long transient failures are retried before dead-lettering, in milliseconds. */
   retryWindowMs?: number;
+  /** Permanent failures for this long pause a destination, in milliseconds. */
+  autoPauseAfterMs?: number;
+  /** How often the dead-letter sweeper runs, in milliseconds. */
+  sweepIntervalMs?: number;
 }
+
+/** Defaults of the worker's failure handling (the config schema states the same for production). */
+export const DEFAULT_AUTO_PAUSE_AFTER_MS = 600_000;
+export const DEFAULT_SWEEP_INTERVAL_MS = 30_000;
 
 /** Jobs a destination's BullMQ worker holds at once: enough for its batches to fill from small jobs. */
 export const DEFAULT_JOB_CONCURRENCY = 200;
@@ -33,6 +43,12 @@ export const DEFAULT_JOB_CONCURRENCY = 200;
 /** One worker process's delivery machinery, built from its dependencies. */
 export function createWorker(deps: WorkerDeps, options: WorkerOptions) {
   const workerId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const deadLetters = new DeadLetterSink(deps.db, deps.metrics);
+  const logger = deps.logger.child({ workerId });
+  const sweeper = new DeadLetterSweeper(
+    { db: deps.db, redis: deps.redis, prefix: deps.prefix, deadLetters, logger },
+    options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS,
+  );
   const consumers = new DestinationConsumers(
     {
       redis: deps.redis,
@@ -42,19 +58,20 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions) {
       consumerDeps: {
         redis: deps.redis,
         prefix: deps.prefix,
-        deadLetters: new DeadLetterSink(deps.db, deps.metrics),
+        deadLetters,
+        health: new DestinationHealth({ db: deps.db, redis: deps.redis, prefix: deps.prefix, logger }, options.autoPauseAfterMs ?? DEFAULT_AUTO_PAUSE_AFTER_MS),
         metrics: deps.metrics,
         logger: deps.logger,
         allowPrivateHosts: deps.allowPrivateHosts,
         jobConcurrency: options.jobConcurrency ?? DEFAULT_JOB_CONCURRENCY,
         ...(options.retryWindowMs !== undefined ? { retryWindowMs: options.retryWindowMs } : {}),
       },
-      logger: deps.logger.child({ workerId }),
+      logger,
     },
     {
       ...DEFAULT_FLEET_OPTIONS,
       ...options,
     },
   );
-  return { workerId, consumers };
+  return { workerId, consumers, sweeper };
 }

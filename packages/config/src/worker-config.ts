@@ -14,6 +14,12 @@ export const workerEnvSchema = z
     PUSHRAIL_REDIS_PREFIX: f.redisPrefix,
     /** Destinations one worker process delivers to at once; bounds its Redis and PostgreSQL connections. */
     PUSHRAIL_WORKER_MAX_DESTINATIONS: z.coerce.number().int().min(1).max(10_000).default(64),
+    /** How long transient failures are retried before the events are dead-lettered, in hours. */
+    PUSHRAIL_RETRY_WINDOW_HOURS: z.coerce.number().min(0.001).max(24 * 30).default(24),
+    /** A destination whose batches all fail permanently for this long is paused, in seconds. */
+    PUSHRAIL_AUTO_PAUSE_AFTER_SEC: z.coerce.number().min(1).max(7 * 24 * 3600).default(600),
+    /** How often the dead-letter sweeper reconciles BullMQ's failed sets with the table, in seconds. */
+    PUSHRAIL_SWEEP_INTERVAL_SEC: z.coerce.number().min(1).max(3600).default(30),
   })
   .transform((env) => ({
     redisUrl: env.REDIS_URL,
@@ -25,6 +31,9 @@ export const workerEnvSchema = z
     logLevel: env.LOG_LEVEL,
     redisPrefix: env.PUSHRAIL_REDIS_PREFIX,
     maxDestinations: env.PUSHRAIL_WORKER_MAX_DESTINATIONS,
+    retryWindowMs: env.PUSHRAIL_RETRY_WINDOW_HOURS * 3_600_000,
+    autoPauseAfterMs: env.PUSHRAIL_AUTO_PAUSE_AFTER_SEC * 1000,
+    sweepIntervalMs: env.PUSHRAIL_SWEEP_INTERVAL_SEC * 1000,
   }));
 
 /** Everything a worker process is configured with. */

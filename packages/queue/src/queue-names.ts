@@ -25,3 +25,22 @@ export function workIndexKey(prefix: string): string {
 export function leaseKey(prefix: string, destinationId: string): string {
   return `${prefix}:lease:{${destinationId}}`;
 }
+
+/**
+ * Key holding when a destination's batches started failing permanently
+ * without a success since, in ms since the epoch (auto-pause reads it). In
+ * Redis, not memory, so it survives a lease moving to another worker.
+ */
+export function failingSinceKey(prefix: string, destinationId: string): string {
+  return `${prefix}:failing-since:{${destinationId}}`;
+}
+
+/** Score up to which the dead-letter sweeper has mirrored a queue's failed set. */
+export function sweptUpToKey(prefix: string, destinationId: string): string {
+  return `${prefix}:swept-up-to:{${destinationId}}`;
+}
+
+/** The BullMQ key of a queue's failed set. */
+export function failedSetKey(prefix: string, destinationId: string): string {
+  return `${prefix}:${destinationQueueName(destinationId)}:failed`;
+}

@@ -11,7 +11,8 @@ import { generateEncryptionKey, Keyring } from '@pushrail/crypto';
 import { createTableSql, qualifiedTable, quoteIdent } from '@pushrail/destination-postgres';
 import { createApp } from '@pushrail/ingest';
 import { createLogger, PushrailMetrics, type Logger } from '@pushrail/observability';
-import { createRedisConnection, EventProducer } from '@pushrail/queue';
+import { createRedisConnection, destinationQueueName, EventProducer } from '@pushrail/queue';
+import { Queue } from 'bullmq';
 import {
   createCustomerDatabase,
   createTestDatabase,
@@ -45,6 +46,7 @@ export interface HttpAnswer {
 
 export interface RunningWorker {
   consumers: ReturnType<typeof createWorker>['consumers'];
+  sweeper: ReturnType<typeof createWorker>['sweeper'];
   metrics: PushrailMetrics;
   stop(): Promise<void>;
 }
@@ -58,6 +60,8 @@ export interface PipelineOptions {
   startWorker?: boolean;
   worker?: Partial<WorkerOptions>;
   redisUrl?: string;
+  /** Superuser URL of the server the customer database goes on (default: the shared one). */
+  customerServerUrl?: string;
 }
 
 export class Pipeline {
@@ -93,7 +97,10 @@ export class Pipeline {
     const redis = createRedisConnection(redisUrl, 'producer');
     redis.on('error', () => undefined);
     const prefix = freshKeyPrefix();
-    const customer = await createCustomerDatabase({ setupSql: options.customerSetupSql ?? envelopeSetupSql('pushrail', ['events']) });
+    const customer = await createCustomerDatabase({
+      setupSql: options.customerSetupSql ?? envelopeSetupSql('pushrail', ['events']),
+      ...(options.customerServerUrl ? { serverUrl: options.customerServerUrl } : {}),
+    });
     const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'silent', name: 'test' });
     const ingestMetrics = new PushrailMetrics({ defaultMetrics: false });
     const producer = new EventProducer(redis, prefix);
@@ -185,17 +192,19 @@ export class Pipeline {
     const redis = createRedisConnection(this.redisUrl, 'consumer');
     redis.on('error', () => undefined);
     const metrics = new PushrailMetrics({ defaultMetrics: false });
-    const { consumers } = createWorker(
+    const { consumers, sweeper } = createWorker(
       { db: this.db, store: this.store, redis, prefix: this.prefix, metrics, logger: this.logger, allowPrivateHosts: true },
       { maxDestinations: 16, ...options },
     );
     consumers.start();
+    sweeper.start();
     const worker: RunningWorker = {
       consumers,
+      sweeper,
       metrics,
       stop: async () => {
         this.workers.delete(worker);
-        await consumers.stop();
+        await Promise.all([consumers.stop(), sweeper.stop()]);
         await redis.quit().catch(() => redis.disconnect());
       },
     };
@@ -266,4 +275,85 @@ export function seedEvent(overrides: Record<string, unknown> = {}): Record<strin
     metadata: { tier: 'pro', region: 'us-east-1' },
     ...overrides,
   };
+}
+
+// --- helpers for the ingest and admin contract tests (appended; nothing above changed) ---
+
+/** Every state a BullMQ job can be in: a job counted here is in the queue, whatever it is doing. */
+const ALL_JOB_STATES = ['wait', 'paused', 'prioritized', 'waiting-children', 'active', 'delayed', 'completed', 'failed'] as const;
+
+/**
+ * Jobs in one destination's queue, in every state, read on a connection of
+ * its own (the producer's fails fast while Redis is away).
+ */
+export async function queueJobCounts(pipeline: Pipeline, destinationId = pipeline.destinationId): Promise<Record<string, number>> {
+  const redis = createRedisConnection(pipeline.redisUrl, 'consumer');
+  redis.on('error', () => undefined);
+  const queue = new Queue(destinationQueueName(destinationId), { connection: redis, prefix: pipeline.prefix });
+  try {
+    return await queue.getJobCounts(...ALL_JOB_STATES);
+  } finally {
+    await queue.close();
+    await redis.quit().catch(() => redis.disconnect());
+  }
+}
+
+/** The total of {@link queueJobCounts}: how many jobs ever entered the queue and are still kept. */
+export async function queueJobTotal(pipeline: Pipeline, destinationId = pipeline.destinationId): Promise<number> {
+  return Object.values(await queueJobCounts(pipeline, destinationId)).reduce((a, b) => a + b, 0);
+}
+
+/** The ids of the events in a destination's queue waiting to be delivered (waiting or paused). */
+export async function waitingEventIds(pipeline: Pipeline, destinationId = pipeline.destinationId): Promise<string[]> {
+  const redis = createRedisConnection(pipeline.redisUrl, 'consumer');
+  redis.on('error', () => undefined);
+  const queue = new Queue(destinationQueueName(destinationId), { connection: redis, prefix: pipeline.prefix });
+  try {
+    const jobs = await queue.getJobs(['wait', 'paused', 'prioritized']);
+    return jobs.flatMap((job) => ((job?.data as { events?: Array<{ id: string }> })?.events ?? []).map((e) => e.id));
+  } finally {
+    await queue.close();
+    await redis.quit().catch(() => redis.disconnect());
+  }
+}
+
+/** A second ingest process: its own app, Redis connection and server, on the pipeline's control DB and prefix. */
+export interface IngestReplica {
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+export async function startIngestReplica(pipeline: Pipeline): Promise<IngestReplica> {
+  const redis = createRedisConnection(pipeline.redisUrl, 'producer');
+  redis.on('error', () => undefined);
+  const producer = new EventProducer(redis, pipeline.prefix);
+  const { app, intake } = createApp({
+    db: pipeline.db,
+    store: pipeline.store,
+    producer,
+    redis,
+    metrics: new PushrailMetrics({ defaultMetrics: false }),
+    logger: pipeline.logger,
+    adminToken: ADMIN_TOKEN,
+    allowPrivateHosts: true,
+  });
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await intake.drain();
+      await producer.close();
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
+
+/** Rows of a control-database table, as the superuser (to check what is stored, e.g. that a key is hashed). */
+export async function controlRows(pipeline: Pipeline, table: string): Promise<Array<Record<string, unknown>>> {
+  return withPgClient(pipeline.controlDatabase.url, async (client) => (await client.query(`SELECT * FROM ${quoteIdent(table)}`)).rows);
 }

@@ -1,0 +1,105 @@
+import type { ControlDb } from '@pushrail/control-db';
+import { DELIVERY_ERROR_KINDS, type DeliveryErrorKind } from '@pushrail/destination-core';
+import type { Logger } from '@pushrail/observability';
+import { toError } from '@pushrail/observability';
+import { destinationQueueName, failedSetKey, sweptUpToKey } from '@pushrail/queue';
+import { Job, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { UNREADABLE_EVENT_ID, type DeadLetterSink, type FailedEvent } from './dead-letter-sink';
+
+/** Failed jobs read per destination per round. */
+const PAGE = 200;
+
+/** Reads `[kind:code] message` (see failedReason) back; anything else is a permanent failure of unknown code. */
+export function parseFailedReason(reason: string | undefined): { kind: DeliveryErrorKind; code: string | undefined; message: string } {
+  const match = /^\[([a-z_]+):([^\]]*)\] ([\s\S]*)$/.exec(reason ?? '');
+  if (match && DELIVERY_ERROR_KINDS.includes(match[1] as DeliveryErrorKind)) {
+    return { kind: match[1] as DeliveryErrorKind, code: match[2] || undefined, message: match[3]! };
+  }
+  return { kind: 'permanent', code: undefined, message: reason || 'job failed without a reason' };
+}
+
+/** Events of a failed job's payload, whatever shape it has (an invalid payload is kept as one raw entry). */
+function eventsOf(job: Job): FailedEvent[] {
+  const events = (job.data as { events?: unknown })?.events;
+  const jobId = job.id ?? 'unknown';
+  if (Array.isArray(events) && events.every((e) => typeof e?.id === 'string' && /^[0-9a-f-]{36}$/i.test(e.id))) {
+    return events.map((event) => ({ jobId, event }));
+  }
+  return [{ jobId, event: { id: UNREADABLE_EVENT_ID, raw: job.data } }];
+}
+
+/**
+ * Reconciles BullMQ's failed sets with the dead-letter table. Workers write
+ * dead letters before they fail a job, so this finds only what a crash or an
+ * outside cause (a job failed by BullMQ itself) left behind; mirroring twice
+ * is a no-op. One sweeper runs at a time across the fleet (a Redis lock).
+ */
+export class DeadLetterSweeper {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly deps: { db: ControlDb; redis: Redis; prefix: string; deadLetters: DeadLetterSink; logger: Logger },
+    private readonly intervalMs: number,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => {
+      this.running = this.sweepOnce().catch((error) => this.deps.logger.warn({ err: toError(error) }, 'dead-letter sweep failed'));
+    }, this.intervalMs);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One pass over every destination; returns how many failed jobs it mirrored. */
+  async sweepOnce(): Promise<number> {
+    const { redis, prefix, db } = this.deps;
+    const lock = `${prefix}:dead-letter-sweeper`;
+    if ((await redis.set(lock, '1', 'PX', Math.max(this.intervalMs, 5_000), 'NX')) !== 'OK') return 0;
+    let mirrored = 0;
+    try {
+      for (const destination of await db.listDestinations()) {
+        mirrored += await this.sweepDestination(destination.id);
+      }
+    } finally {
+      await redis.del(lock);
+    }
+    return mirrored;
+  }
+
+  private async sweepDestination(destinationId: string): Promise<number> {
+    const { redis, prefix } = this.deps;
+    const cursorKey = sweptUpToKey(prefix, destinationId);
+    const cursor = (await redis.get(cursorKey)) ?? '-inf';
+    // Inclusive: jobs that finished in the same millisecond as the cursor are mirrored again, harmlessly.
+    const page = await redis.zrangebyscore(failedSetKey(prefix, destinationId), cursor, '+inf', 'WITHSCORES', 'LIMIT', 0, PAGE);
+    if (page.length === 0) return 0;
+    const queue = new Queue(destinationQueueName(destinationId), { connection: redis, prefix });
+    let count = 0;
+    let highest = cursor;
+    try {
+      for (let i = 0; i < page.length; i += 2) {
+        const job = await Job.fromId(queue, page[i]!);
+        highest = page[i + 1]!;
+        if (!job) continue;
+        const reason = parseFailedReason(job.failedReason);
+        await this.deps.deadLetters.record(destinationId, eventsOf(job), {
+          kind: reason.kind,
+          code: reason.code,
+          message: reason.message,
+          attempts: Math.max(1, job.attemptsStarted || job.attemptsMade),
+          firstFailedAt: new Date(job.processedOn ?? job.timestamp),
+        });
+        count++;
+      }
+    } finally {
+      await queue.close();
+    }
+    await redis.set(cursorKey, highest);
+    return count;
+  }
+}
