@@ -85,13 +85,30 @@ export class Pipeline {
     readonly redisUrl: string,
     private readonly drainIngest: () => Promise<void>,
     private readonly producer: EventProducer,
+    /** base64 of the 32-byte key the control database's secrets are encrypted with. */
+    readonly encryptionKey: string,
   ) {}
+
+  /** The environment a worker process of this pipeline runs with (for subprocess tests). */
+  workerEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+    return {
+      PATH: process.env.PATH,
+      REDIS_URL: this.redisUrl,
+      DATABASE_URL: this.controlDatabase.url,
+      PUSHRAIL_ENCRYPTION_KEY: this.encryptionKey,
+      PUSHRAIL_REDIS_PREFIX: this.prefix,
+      PUSHRAIL_ALLOW_PRIVATE_HOSTS: 'true',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      ...extra,
+    };
+  }
 
   static async start(options: PipelineOptions = {}): Promise<Pipeline> {
     const controlDatabase = await createTestDatabase('ctl');
     await migrate(controlDatabase.url);
     const db = new ControlDb(controlDatabase.url);
-    const keyring = new Keyring({ currentKey: generateEncryptionKey() });
+    const encryptionKey = generateEncryptionKey();
+    const keyring = new Keyring({ currentKey: encryptionKey });
     const store = new DestinationStore(db, keyring);
     const redisUrl = options.redisUrl ?? sharedRedisUrl();
     const redis = createRedisConnection(redisUrl, 'producer');
@@ -120,7 +137,7 @@ export class Pipeline {
     const { port } = server.address() as AddressInfo;
     const pipeline = new Pipeline(
       controlDatabase, db, store, keyring, redis, prefix, customer, server, `http://127.0.0.1:${port}`,
-      ingestMetrics, logger, redisUrl, () => intake.drain(), producer,
+      ingestMetrics, logger, redisUrl, () => intake.drain(), producer, encryptionKey,
     );
     await pipeline.seed(options.destination ?? {});
     if (options.startWorker ?? true) await pipeline.startWorker(options.worker);
