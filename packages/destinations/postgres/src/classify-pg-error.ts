@@ -1,4 +1,5 @@
 import { DeliveryError, type DeliveryErrorKind } from '@pushrail/destination-core';
+import { toError } from '@pushrail/observability';
 
 /**
  * The one table that decides what a PostgreSQL or network failure means, by
@@ -127,6 +128,8 @@ function explain(code: string | undefined, message: string): string {
 export function toDeliveryError(error: unknown, scrub: (text: string) => string): DeliveryError {
   if (error instanceof DeliveryError) return error;
   const { kind, code } = classifyPgError(error);
-  const raw = error instanceof Error ? error.message : String(error);
+  // toError: an error from another realm (Node's TLS layer under jest) or one
+  // that crossed a process as plain data still gives its bare message.
+  const raw = toError(error).message;
   return new DeliveryError(kind, scrub(explain(code, raw)), code, { cause: error });
 }

@@ -1,9 +1,13 @@
-import type { ConnectionOptions } from 'node:tls';
-import { Signer } from '@aws-sdk/rds-signer';
-import { DeliveryError } from '@pushrail/destination-core';
+import type { Signer } from '@aws-sdk/rds-signer';
 import type { PoolConfig } from 'pg';
 import type { PostgresDestinationConfig } from './postgres-destination-config';
+import { rdsIamPassword } from './rds-iam-password';
 import { resolveDestinationHost } from './ssrf-guard';
+import { tlsOptionsFor } from './tls-options';
+
+// Re-exported so the package's index (which exports this file) keeps its names.
+export { assertIamOverTls, classifySignerError, rdsIamPassword } from './rds-iam-password';
+export { tlsOptionsFor } from './tls-options';
 
 /** Longest wait for a new connection, in milliseconds. */
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -14,50 +18,6 @@ const QUERY_TIMEOUT_MS = 60_000;
 
 export interface ConnectionContext {
   allowPrivateHosts: boolean;
-}
-
-/** TLS settings from the destination: verify-full unless `require` was asked for. */
-export function tlsOptionsFor(config: PostgresDestinationConfig): ConnectionOptions | false {
-  if (!config.tls) return false;
-  const mode = config.tlsMode ?? 'verify-full';
-  if (mode === 'require') return { rejectUnauthorized: false };
-  return {
-    rejectUnauthorized: true,
-    // Node's default roots plus the customer's private CA, when given.
-    ...(config.tlsCa ? { ca: [...require('node:tls').rootCertificates, config.tlsCa] } : {}),
-    // We connect to the checked IP address; the certificate is verified against the configured name.
-    servername: config.host,
-  };
-}
-
-/** Classifies a failure to sign an IAM token: missing credentials will not fix themselves. */
-function signerError(error: unknown): DeliveryError {
-  const name = (error as { name?: string })?.name ?? '';
-  const message = error instanceof Error ? error.message : String(error);
-  const permanent = /CredentialsProviderError|InvalidSignature|UnrecognizedClient|AccessDenied/i.test(name + ' ' + message);
-  return new DeliveryError(
-    permanent ? 'permanent' : 'transient',
-    `RDS IAM: could not sign a token: ${message}`,
-    permanent ? 'IAM_CREDENTIALS' : 'IAM_SIGNER',
-    { cause: error },
-  );
-}
-
-/**
- * A password source for node-postgres: a fresh RDS IAM token for every new
- * connection (tokens live 15 minutes; one per connection is never stale).
- */
-export function rdsIamPassword(config: PostgresDestinationConfig, signer?: Signer): () => Promise<string> {
-  if (config.auth.mode !== 'RDS_IAM') throw new Error('not an RDS_IAM destination');
-  const tokenSigner =
-    signer ?? new Signer({ hostname: config.host, port: config.port, username: config.auth.username, region: config.auth.region });
-  return async () => {
-    try {
-      return await tokenSigner.getAuthToken();
-    } catch (error) {
-      throw signerError(error);
-    }
-  };
 }
 
 /**

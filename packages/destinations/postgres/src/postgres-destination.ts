@@ -15,6 +15,7 @@ import { insertBatchParams, insertBatchSql } from './envelope-sql';
 import { tableNameForEventType } from './identifiers';
 import type { PostgresDestinationConfig } from './postgres-destination-config';
 import { ForbiddenDestinationHostError } from './ssrf-guard';
+import { isTlsFailure } from './tls-failure';
 
 export interface PostgresDestinationOptions extends ConnectionContext {
   /** Connections this process may open; the fleet-wide budget is enforced by the caller's lease. */
@@ -159,7 +160,8 @@ export class PostgresDestination implements DestinationWriter {
     try {
       client = await pool.connect();
     } catch (error) {
-      return fail('connect', error);
+      // A handshake or certificate failure is reported as the `tls` check: the fix is in the TLS settings.
+      return fail(isTlsFailure(this.classify(error).code) ? 'tls' : 'connect', error);
     }
     try {
       checks.push({ name: 'connect', ok: true, message: `connected as ${this.config.auth.username}` });
