@@ -1,0 +1,150 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context';
+import { CliError, UsageError } from '../errors';
+import { readSeedFile } from '../seed-file';
+
+/** A destination as the API shows it (secrets redacted). */
+interface DestinationView {
+  id: string;
+  tenantId: string;
+  name: string;
+  type: string;
+  config: Record<string, unknown>;
+  paused: boolean;
+  pausedReason: string | null;
+  pausedMessage: string | null;
+  pausedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface TestReport {
+  ok: boolean;
+  checks: Array<{ name: string; ok: boolean; message?: string }>;
+}
+
+const JSON_HELP = 'print the API answer as JSON';
+const path = (id: string, rest = '') => `/admin/v1/destinations/${encodeURIComponent(id)}${rest}`;
+
+function state(d: DestinationView): string {
+  return d.paused ? `paused (${d.pausedReason ?? 'unknown'})` : 'active';
+}
+
+function show(ctx: CliContext, destination: DestinationView, asJson: boolean | undefined): void {
+  if (asJson) ctx.output.json(destination);
+  else ctx.output.record({ ...destination, state: state(destination) });
+}
+
+/** `pushrail destinations create|list|get|test|ddl|pause|resume|delete`. */
+export function registerDestinations(program: Command, ctx: CliContext): void {
+  const destinations = program.command('destinations').description("where events go: the customers' databases");
+
+  destinations
+    .command('create')
+    .description('create a destination from a JSON config file (the seed shape: type, host, port, database, schema, table, auth…)')
+    .requiredOption('--tenant <id>', 'the tenant whose events it receives')
+    .requiredOption('--file <path>', 'the destination config, a JSON file')
+    .option('--json', JSON_HELP)
+    .action(async (options: { tenant: string; file: string; json?: boolean }, command: Command) => {
+      const client = ctx.client(command);
+      const seed = await readSeedFile(options.file);
+      if ('tenantId' in seed && seed.tenantId !== options.tenant) {
+        throw new UsageError(`${options.file} names tenant ${String(seed.tenantId)} but --tenant is ${options.tenant}`);
+      }
+      const created = await client.json<DestinationView>('POST', '/admin/v1/destinations', {
+        body: { ...seed, tenantId: options.tenant },
+      });
+      show(ctx, created, options.json);
+    });
+
+  destinations
+    .command('list')
+    .description('list destinations')
+    .option('--tenant <id>', "only this tenant's")
+    .option('--json', JSON_HELP)
+    .action(async (options: { tenant?: string; json?: boolean }, command: Command) => {
+      const answer = await ctx.client(command).json<{ items: DestinationView[] }>('GET', '/admin/v1/destinations', {
+        query: { tenantId: options.tenant },
+      });
+      if (options.json) {
+        ctx.output.json(answer);
+        return;
+      }
+      ctx.output.table(
+        ['id', 'name', 'tenant', 'database', 'table', 'state'],
+        answer.items.map((d) => [
+          d.id,
+          d.name,
+          d.tenantId,
+          `${String(d.config.host)}:${String(d.config.port)}/${String(d.config.database)}`,
+          `${String(d.config.schema)}.${String(d.config.table)}${d.config.tableMode === 'per_event_type' ? '_*' : ''}`,
+          state(d),
+        ]),
+      );
+    });
+
+  destinations
+    .command('get')
+    .description('show a destination (secrets redacted)')
+    .argument('<id>', 'destination id')
+    .option('--json', JSON_HELP)
+    .action(async (id: string, options: { json?: boolean }, command: Command) => {
+      show(ctx, await ctx.client(command).json<DestinationView>('GET', path(id)), options.json);
+    });
+
+  destinations
+    .command('test')
+    .description('check a destination: host, connect, TLS, an INSERT rolled back; exits 1 when a check fails')
+    .argument('<id>', 'destination id')
+    .option('--event-type <type>', 'check the table of this event type (per_event_type mode)')
+    .option('--json', JSON_HELP)
+    .action(async (id: string, options: { eventType?: string; json?: boolean }, command: Command) => {
+      const report = await ctx.client(command).json<TestReport>('POST', path(id, '/test'), {
+        query: { eventType: options.eventType },
+      });
+      if (options.json) ctx.output.json(report);
+      else {
+        for (const check of report.checks) {
+          ctx.output.line(`${check.ok ? 'ok  ' : 'FAIL'}  ${check.name}${check.message ? `: ${check.message}` : ''}`);
+        }
+      }
+      if (!report.ok) {
+        const failed = report.checks.find((c) => !c.ok);
+        throw new CliError(`destination ${id} failed its test${failed ? ` at ${failed.name}: ${failed.message ?? 'no detail'}` : ''}`);
+      }
+    });
+
+  destinations
+    .command('ddl')
+    .description('print the CREATE TABLE and GRANT statements the customer runs')
+    .argument('<id>', 'destination id')
+    .option('--event-type <type>', 'the table of this event type (per_event_type mode)')
+    .action(async (id: string, options: { eventType?: string }, command: Command) => {
+      ctx.output.line(await ctx.client(command).text('GET', path(id, '/ddl'), { query: { eventType: options.eventType } }));
+    });
+
+  for (const [verb, description] of [
+    ['pause', 'stop delivering to a destination; events keep queueing'],
+    ['resume', 'deliver to a paused destination again'],
+  ] as const) {
+    destinations
+      .command(verb)
+      .description(description)
+      .argument('<id>', 'destination id')
+      .option('--json', JSON_HELP)
+      .action(async (id: string, options: { json?: boolean }, command: Command) => {
+        const destination = await ctx.client(command).json<DestinationView>('POST', path(id, `/${verb}`));
+        if (options.json) ctx.output.json(destination);
+        else ctx.output.line(`${verb === 'pause' ? 'paused' : 'resumed'} destination ${destination.id} (${destination.name}): ${state(destination)}`);
+      });
+  }
+
+  destinations
+    .command('delete')
+    .description('delete a destination and drop the events queued for it')
+    .argument('<id>', 'destination id')
+    .action(async (id: string, _options: unknown, command: Command) => {
+      await ctx.client(command).send('DELETE', path(id));
+      ctx.output.line(`deleted destination ${id}`);
+    });
+}
