@@ -2,3 +2,4 @@ export * from './control-db';
 export * from './destination-store';
 export * from './migrate';
 export * from './records';
+export * from './fleet-queries';

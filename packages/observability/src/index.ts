@@ -2,3 +2,4 @@ export * from './logger';
 export * from './metrics';
 export * from './scrub-secrets';
 export * from './to-error';
+export { Gauge } from 'prom-client';

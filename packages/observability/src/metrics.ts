@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
  * Every Pushrail metric, on a registry of the process's own (not prom-client's
@@ -61,13 +61,6 @@ export class PushrailMetrics {
     help: 'From receipt at ingest to commit in the destination, in seconds.',
     labelNames: ['destination_id'] as const,
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 1.25, 1.5, 2, 3, 5, 10, 30, 60, 300, 3600],
-    registers: [this.registry],
-  });
-
-  readonly queueWaiting = new Gauge({
-    name: 'pushrail_queue_waiting',
-    help: 'Jobs waiting in the destination queue.',
-    labelNames: ['destination_id'] as const,
     registers: [this.registry],
   });
 

@@ -3,3 +3,4 @@ export * from './job-catalogue';
 export * from './queue-names';
 export * from './redis-connection';
 export * from './redis-settings-check';
+export * from './queue-stats';

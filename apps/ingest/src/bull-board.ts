@@ -1,0 +1,45 @@
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import type { ControlDb } from '@pushrail/control-db';
+import type { EventProducer } from '@pushrail/queue';
+import { Router } from 'express';
+
+/** How long the list of queues shown is reused, in milliseconds: a new destination appears within this. */
+const QUEUE_LIST_TTL_MS = 2_000;
+
+/** Where Bull Board is served (behind the admin token, like every /admin route). */
+export const BULL_BOARD_PATH = '/admin/queues';
+
+/**
+ * Bull Board over every destination's queue, each shown with the
+ * destination's name. The list is refreshed from the control database as
+ * requests come, so new destinations appear without a restart. Jobs carry
+ * destination ids and events, never credentials.
+ */
+export function bullBoardRouter(deps: { db: ControlDb; producer: EventProducer }): Router {
+  const serverAdapter = new ExpressAdapter();
+  serverAdapter.setBasePath(BULL_BOARD_PATH);
+  const board = createBullBoard({ queues: [], serverAdapter, options: { uiConfig: { boardTitle: 'Pushrail' } } });
+  let refreshedAt = 0;
+
+  const router = Router();
+  router.use(async (_req, _res, next) => {
+    if (Date.now() - refreshedAt > QUEUE_LIST_TTL_MS) {
+      refreshedAt = Date.now();
+      const destinations = await deps.db.listDestinations();
+      board.replaceQueues(
+        destinations.map(
+          (d) =>
+            new BullMQAdapter(deps.producer.queueFor(d.id), {
+              displayName: `${d.name} · ${d.id}`,
+              description: d.pausedAt ? `paused (${d.pausedReason})` : `destination ${d.id}`,
+            }),
+        ),
+      );
+    }
+    next();
+  });
+  router.use(serverAdapter.getRouter());
+  return router;
+}
