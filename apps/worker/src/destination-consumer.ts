@@ -18,7 +18,7 @@ import {
 import type { DestinationHealth } from './destination-health';
 import { UNREADABLE_EVENT_ID, type DeadLetterSink, type FailedEvent } from './dead-letter-sink';
 import { deliverBatch } from './deliver-batch';
-import { EventBatcher } from './event-batcher';
+import { EventBatcher, type BatchPart } from './event-batcher';
 
 export interface ConsumerDeps {
   redis: Redis;
@@ -32,6 +32,28 @@ export interface ConsumerDeps {
   /** How long transient failures are retried before the events are dead-lettered, in milliseconds. */
   retryWindowMs?: number;
   health: DestinationHealth;
+}
+
+/** Event ids named in full in a batch's log line; beyond this the line gives the count only. */
+const LOGGED_EVENT_IDS = 50;
+
+/**
+ * The fields that tie a batch's log line to the requests it came from: jobs,
+ * event ids and the clients' correlation ids (bounded, so a line stays small).
+ */
+export function batchLogFields(parts: BatchPart[]): Record<string, unknown> {
+  const eventIds: string[] = [];
+  const correlationIds = new Set<string>();
+  let events = 0;
+  for (const part of parts) {
+    for (const queued of part.events) {
+      events++;
+      if (eventIds.length < LOGGED_EVENT_IDS) eventIds.push(queued.id);
+      const correlationId = queued.event.correlationId;
+      if (correlationId && correlationIds.size < LOGGED_EVENT_IDS) correlationIds.add(correlationId);
+    }
+  }
+  return { jobIds: parts.map((p) => p.jobId), eventCount: events, eventIds, correlationIds: [...correlationIds] };
 }
 
 /** The text of a failed job's reason: kind and code first, so the sweeper can read them back. */
@@ -85,7 +107,7 @@ export class DestinationConsumer {
           this.failingSince = undefined;
           await deps.health.recordSuccess(record.id).catch((e) => this.log.warn({ err: toError(e) }, 'could not reset failure streak'));
           this.log.info(
-            { jobIds: parts.map((p) => p.jobId), ...report, durationMs: Math.round(performance.now() - started), outcome: 'committed' },
+            { ...batchLogFields(parts), ...report, durationMs: Math.round(performance.now() - started), outcome: 'committed' },
             'batch delivered',
           );
         } catch (thrown) {
@@ -94,8 +116,7 @@ export class DestinationConsumer {
           deps.metrics.deliveryErrors.inc({ destination_id: record.id, error_kind: error.kind });
           this.log.warn(
             {
-              jobIds: parts.map((p) => p.jobId),
-              events: parts.reduce((n, p) => n + p.events.length, 0),
+              ...batchLogFields(parts),
               durationMs: Math.round(performance.now() - started),
               outcome: error.kind,
               err: error,
