@@ -2,10 +2,20 @@ import { z } from 'zod';
 
 /** Environment fields shared by every process. Defaults live here, nowhere else. */
 
+/**
+ * One Redis (`redis://` or `rediss://`), or a Redis Cluster: `redis+cluster://host:port,host:port`
+ * (`rediss+cluster://` for TLS) or several comma-separated `redis://host:port` seeds.
+ * @pushrail/queue's parseRedisUrl reads it; this only checks the shape, so a typo stops the boot.
+ */
 export const redisUrl = z
   .string()
   .default('redis://127.0.0.1:6379')
-  .refine((v) => /^rediss?:\/\//.test(v), { message: 'must be a redis:// or rediss:// URL' });
+  .refine(
+    (v) =>
+      /^rediss?\+cluster:\/\/([^@\s]*@)?[^,@\s/]+(,[^,@\s/]+)*\/?$/i.test(v.trim()) ||
+      v.split(',').every((part) => /^rediss?:\/\/\S+$/i.test(part.trim())),
+    { message: 'must be a redis:// or rediss:// URL, or a Redis Cluster as redis+cluster://host:port,host:port' },
+  );
 
 export const databaseUrl = z
   .string({ error: 'is required (the control database, a postgres:// URL)' })

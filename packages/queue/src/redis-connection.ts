@@ -1,4 +1,4 @@
-import IORedis, { type Redis, type RedisOptions } from 'ioredis';
+import IORedis, { type ClusterOptions, type Redis, type RedisOptions } from 'ioredis';
 
 /**
  * Who a connection is for:
@@ -12,15 +12,171 @@ export type ConnectionRole = 'producer' | 'consumer';
 /** Longest the producer waits for Redis to answer one command, in milliseconds. */
 const PRODUCER_COMMAND_TIMEOUT_MS = 5_000;
 
-export function createRedisConnection(url: string, role: ConnectionRole, extra: RedisOptions = {}): Redis {
-  const common: RedisOptions = {
-    // Reconnect forever, backing off to 2 s: Redis restarts are survived, not fatal.
-    retryStrategy: (times) => Math.min(times * 100, 2_000),
-    connectionName: `pushrail-${role}`,
+/** Longest pause between reconnect attempts, in milliseconds. */
+const MAX_RECONNECT_DELAY_MS = 2_000;
+
+/** Where `REDIS_URL` points: one Redis server, or the seed nodes of a Redis Cluster. */
+export type RedisTarget =
+  | { mode: 'single'; url: string }
+  | {
+      mode: 'cluster';
+      /** Seed nodes; the client learns the rest of the cluster from them. */
+      nodes: { host: string; port: number }[];
+      username?: string;
+      password?: string;
+      /** `rediss`: TLS to every node. */
+      tls: boolean;
+    };
+
+/** Port of a seed that names none. */
+const DEFAULT_REDIS_PORT = 6379;
+
+const CLUSTER_SCHEME = /^(rediss?)\+cluster:\/\//i;
+
+/** Why a REDIS_URL was refused; the message never repeats the URL (it may hold a password). */
+export class RedisUrlError extends Error {
+  override readonly name = 'RedisUrlError';
+}
+
+/** One `host[:port]` seed (IPv6 in brackets), read through WHATWG URL so hosts are checked the same way everywhere. */
+function parseSeed(hostPort: string, index: number): { host: string; port: number } {
+  let url: URL;
+  try {
+    url = new URL(`redis://${hostPort}`);
+  } catch {
+    throw new RedisUrlError(`cluster seed ${index + 1} is not a host:port`);
+  }
+  if (!url.hostname || url.username || url.password || (url.pathname !== '' && url.pathname !== '/')) {
+    throw new RedisUrlError(`cluster seed ${index + 1} is not a host:port`);
+  }
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  return { host, port: url.port ? Number(url.port) : DEFAULT_REDIS_PORT };
+}
+
+/** The user and password of a URL, as ioredis reads them from a single-node URL (empty parts left out). */
+function credentialsOf(url: URL): { username?: string; password?: string } {
+  const decode = (value: string) => {
+    try {
+      return decodeURIComponent(value);
+    } catch {
+      throw new RedisUrlError('the user:password part of the URL has a bad %-escape');
+    }
   };
+  return {
+    ...(url.username ? { username: decode(url.username) } : {}),
+    ...(url.password ? { password: decode(url.password) } : {}),
+  };
+}
+
+/**
+ * Reads `REDIS_URL`. Three forms:
+ * - `redis://[user:password@]host[:port][/db]` (or `rediss://` for TLS): one server;
+ * - `redis+cluster://[user:password@]host:port[,host:port…]` (or
+ *   `rediss+cluster://`): a Redis Cluster, given by one or more seed nodes;
+ * - `redis://host1:port1,redis://host2:port2,…`: a Redis Cluster too (two or
+ *   more single-node URLs, comma-separated; credentials and TLS are taken
+ *   from the first, every seed must use the same scheme).
+ *
+ * A cluster is always addressed as a whole: Pushrail's keys carry a `{…}`
+ * hash tag per destination, so every multi-key command stays in one slot.
+ */
+export function parseRedisUrl(raw: string): RedisTarget {
+  const text = raw.trim();
+  const clusterScheme = CLUSTER_SCHEME.exec(text);
+  if (clusterScheme) {
+    const rest = text.slice(clusterScheme[0].length);
+    const at = rest.lastIndexOf('@');
+    const userInfo = at >= 0 ? rest.slice(0, at) : '';
+    const hosts = (at >= 0 ? rest.slice(at + 1) : rest).replace(/\/+$/, '');
+    const seeds = hosts.split(',').map((s) => s.trim());
+    if (seeds.some((s) => s === '')) throw new RedisUrlError('a redis+cluster:// URL needs host:port seeds separated by commas');
+    let credentials: { username?: string; password?: string } = {};
+    if (userInfo) {
+      try {
+        credentials = credentialsOf(new URL(`redis://${userInfo}@seed`));
+      } catch {
+        throw new RedisUrlError('the user:password part of the redis+cluster:// URL is not valid');
+      }
+    }
+    return {
+      mode: 'cluster',
+      nodes: seeds.map(parseSeed),
+      ...credentials,
+      tls: clusterScheme[1]!.toLowerCase() === 'rediss',
+    };
+  }
+  const parts = text.split(',').map((s) => s.trim());
+  if (parts.length === 1) {
+    if (!/^rediss?:\/\//i.test(text)) throw new RedisUrlError('must be a redis://, rediss:// or redis+cluster:// URL');
+    return { mode: 'single', url: text };
+  }
+  const urls = parts.map((part, index) => {
+    if (!/^rediss?:\/\//i.test(part)) throw new RedisUrlError(`cluster seed ${index + 1} must be a redis:// or rediss:// URL`);
+    let url: URL;
+    try {
+      url = new URL(part);
+    } catch {
+      throw new RedisUrlError(`cluster seed ${index + 1} is not a valid URL`);
+    }
+    // A cluster has only database 0.
+    if (url.pathname !== '' && url.pathname !== '/') throw new RedisUrlError(`cluster seed ${index + 1} names a database; a Redis Cluster has only one`);
+    return url;
+  });
+  const scheme = urls[0]!.protocol;
+  if (urls.some((u) => u.protocol !== scheme)) throw new RedisUrlError('cluster seeds must all be redis:// or all rediss://');
+  return {
+    mode: 'cluster',
+    nodes: urls.map((u, index) => parseSeed(u.host, index)),
+    ...credentialsOf(urls[0]!),
+    tls: scheme === 'rediss:',
+  };
+}
+
+/**
+ * A Redis connection for `role`, to one server or to a Redis Cluster (see
+ * {@link parseRedisUrl} for the URL forms).
+ *
+ * In cluster mode the object is an ioredis `Cluster`. It is typed as `Redis`
+ * because it answers the same commands (which is all Pushrail and BullMQ
+ * use; BullMQ takes a Cluster as `connection` and duplicates it for its
+ * blocking reads); code that needs a node of its own checks `isCluster`.
+ * Keyless commands (PING, CONFIG GET) go to one node of the cluster.
+ */
+export function createRedisConnection(url: string, role: ConnectionRole, extra: RedisOptions = {}): Redis {
+  const target = parseRedisUrl(url);
+  const retry = (times: number) => Math.min(times * 100, MAX_RECONNECT_DELAY_MS);
   const byRole: RedisOptions =
     role === 'producer'
-      ? { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: PRODUCER_COMMAND_TIMEOUT_MS, enableAutoPipelining: true }
+      ? { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: PRODUCER_COMMAND_TIMEOUT_MS }
       : { maxRetriesPerRequest: null, enableOfflineQueue: true };
-  return new IORedis(url, { ...common, ...byRole, ...extra });
+  // Auto-pipelining batches the producer's many small writes into one round trip per tick.
+  const autoPipelining = role === 'producer';
+  if (target.mode === 'single') {
+    return new IORedis(target.url, {
+      // Reconnect forever, backing off to 2 s: Redis restarts are survived, not fatal.
+      retryStrategy: retry,
+      connectionName: `pushrail-${role}`,
+      enableAutoPipelining: autoPipelining,
+      ...byRole,
+      ...extra,
+    });
+  }
+  const clusterOptions: ClusterOptions = {
+    // The cluster reconnects as a whole (its nodes' own retryStrategy is not used).
+    clusterRetryStrategy: retry,
+    enableOfflineQueue: byRole.enableOfflineQueue ?? true,
+    enableAutoPipelining: autoPipelining,
+    redisOptions: {
+      connectionName: `pushrail-${role}`,
+      ...byRole,
+      ...(target.username !== undefined ? { username: target.username } : {}),
+      ...(target.password !== undefined ? { password: target.password } : {}),
+      ...(target.tls ? { tls: {} } : {}),
+      ...extra,
+    },
+    // Managed TLS clusters announce node addresses that must be used as given for SNI.
+    ...(target.tls ? { dnsLookup: (address: string, callback: (error: null, address: string) => void) => callback(null, address) } : {}),
+  };
+  // The Cluster answers Redis's commands; see the TSDoc above for why the type says Redis.
+  return new IORedis.Cluster(target.nodes, clusterOptions) as unknown as Redis;
 }
