@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import { requireAdmin } from './admin-auth';
 import { EventIntake } from './event-intake';
 import { errorHandler, notFoundHandler } from './http-errors';
+import { deadLetterRoutes } from './routes/admin/dead-letters';
 import { destinationRoutes } from './routes/admin/destinations';
 import { tenantRoutes } from './routes/admin/tenants';
 import { eventRoutes } from './routes/events';
@@ -51,6 +52,7 @@ export function createApp(deps: IngestDeps): Ingest {
     requireAdmin(deps.adminToken),
     tenantRoutes({ db: deps.db }),
     destinationRoutes({ ...deps, tenantDestinations }),
+    deadLetterRoutes(deps),
   );
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

@@ -9,6 +9,9 @@ import type {
   WriteKeyRecord,
 } from './records';
 import * as SQL from './sql';
+import type { DeadLetterListFilter, DeadLetterSummary, RedriveCandidate, RedriveScope } from './dead-letter-records';
+import { deadLetterFilterParams, toDeadLetterSummary, toRedriveCandidate } from './dead-letter-rows';
+import * as DEAD_LETTER_SQL from './dead-letter-sql';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- row mappers read pg's untyped rows in one place */
 const toTenant = (r: any): Tenant => ({
@@ -230,4 +233,49 @@ export class ControlDb {
     if (ids.length === 0) return [];
     return (await this.pool.query(SQL.MARK_DEAD_LETTERS_REDRIVEN, [ids])).rows.map((r) => String(r.id));
   }
+
+  // --- dead letters: the operator's list and redrive ---
+
+  /** A page of dead letters without their events, in id order after `afterId` (the cursor). */
+  async listDeadLetterSummaries(filter: DeadLetterListFilter, page: { limit: number; afterId?: string }): Promise<DeadLetterSummary[]> {
+    if (filter.destinationId !== undefined && !isUuid(filter.destinationId)) return [];
+    const result = await this.pool.query(DEAD_LETTER_SQL.SELECT_DEAD_LETTER_SUMMARIES_PAGE, [
+      ...deadLetterFilterParams(filter),
+      page.afterId ?? null,
+      page.limit,
+      filter.status ?? 'all',
+    ]);
+    return result.rows.map(toDeadLetterSummary);
+  }
+
+  /** How many pending dead letters match `filter`, and the newest id among them. */
+  async deadLetterRedriveScope(filter: DeadLetterListFilter): Promise<RedriveScope> {
+    if (filter.destinationId !== undefined && !isUuid(filter.destinationId)) return { count: 0, maxId: null };
+    const row = (await this.pool.query(DEAD_LETTER_SQL.SELECT_REDRIVE_SCOPE, deadLetterFilterParams(filter))).rows[0];
+    return { count: Number(row.count), maxId: row.max_id === null ? null : String(row.max_id) };
+  }
+
+  /** A page of pending dead letters matching `filter`, ids in (`afterId`, `maxId`], in id order. */
+  async deadLettersToRedrive(
+    filter: DeadLetterListFilter,
+    page: { limit: number; afterId?: string; maxId: string },
+  ): Promise<RedriveCandidate[]> {
+    if (filter.destinationId !== undefined && !isUuid(filter.destinationId)) return [];
+    const result = await this.pool.query(DEAD_LETTER_SQL.SELECT_REDRIVE_PAGE, [
+      ...deadLetterFilterParams(filter),
+      page.afterId ?? null,
+      page.maxId,
+      page.limit,
+    ]);
+    return result.rows.map(toRedriveCandidate);
+  }
+
+  /** The dead letters with these ids (decimal strings), redriven or not; unknown ids are left out. */
+  async deadLettersByIds(ids: string[]): Promise<RedriveCandidate[]> {
+    const valid = ids.filter((id) => /^\d{1,18}$/.test(id));
+    if (valid.length === 0) return [];
+    return (await this.pool.query(DEAD_LETTER_SQL.SELECT_REDRIVE_CANDIDATES_BY_IDS, [valid])).rows.map(toRedriveCandidate);
+  }
 }
+
+export * from './dead-letter-records';

@@ -1,0 +1,50 @@
+import type { DeadLetterErrorKind, DeadLetterFilter } from './records';
+
+/** Which dead letters a listing shows: not yet redriven, redriven, or both. */
+export type DeadLetterStatus = 'pending' | 'redriven' | 'all';
+
+export const DEAD_LETTER_STATUSES: readonly DeadLetterStatus[] = ['pending', 'redriven', 'all'];
+
+export const DEAD_LETTER_ERROR_KINDS: readonly DeadLetterErrorKind[] = ['transient', 'permanent', 'bad_row'];
+
+/** The filter of an operator's listing. */
+export interface DeadLetterListFilter extends Omit<DeadLetterFilter, 'pendingOnly'> {
+  /** Default 'all'. */
+  status?: DeadLetterStatus;
+}
+
+/** A dead letter without its event: what a listing shows. */
+export interface DeadLetterSummary {
+  /** bigserial as a decimal string (it can outgrow a JS number). */
+  id: string;
+  destinationId: string;
+  eventId: string;
+  errorKind: DeadLetterErrorKind;
+  errorCode: string | null;
+  errorMessage: string;
+  attempts: number;
+  firstFailedAt: Date;
+  lastFailedAt: Date;
+  deadLetteredAt: Date;
+  redrivenAt: Date | null;
+}
+
+/** A dead letter as a redrive sees it: the event text, and whether it can still go anywhere. */
+export interface RedriveCandidate {
+  id: string;
+  destinationId: string;
+  eventId: string;
+  /** The queued event as JSON text, as the worker stored it. */
+  eventJson: string;
+  /** Redriven before (only a lookup by ids returns these). */
+  redriven: boolean;
+  /** Its destination was deleted: there is no queue to send it to. */
+  destinationDeleted: boolean;
+}
+
+/** The dead letters a redrive by filter takes: every pending one matching, up to the newest when it started. */
+export interface RedriveScope {
+  count: number;
+  /** The highest id in scope, or null when none: dead letters written during the redrive are not taken. */
+  maxId: string | null;
+}
