@@ -8,6 +8,7 @@ export { toError } from './to-error';
 export { getFreePort, isPortOpen } from './free-port';
 export { withPgClient, waitForPostgres, quoteIdent, quoteLiteral, redactUrl } from './pg-client';
 export { findPostgresBinDir } from './postgres-binaries';
+export { runCommand, runningAsRoot, isPidAlive, signalPid, commandLineOf, type CommandOutput, type RunCommandOptions } from './processes';
 export {
   startPostgresServer,
   type PostgresServer,

@@ -1,10 +1,11 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { findPostgresBinDir } from './postgres-binaries';
 import { getFreePort, isPortOpen } from './free-port';
 import { waitForPostgres } from './pg-client';
-import { childPidsOf, isPidAlive, runCommand, runningAsRoot, signalPid } from './processes';
+import { childPidsOf, commandLineOf, isPidAlive, runCommand, runningAsRoot, signalPid, workingDirectoryOf } from './processes';
 import { registerServer } from './server-registry';
 import { toError } from './to-error';
 import { waitFor } from './wait-for';
@@ -42,6 +43,17 @@ export interface PostgresServerOptions {
   passwordAuth?: boolean;
   /** Record the server so the next test run kills it if we crash. Default true. */
   registerForCleanup?: boolean;
+  /**
+   * Keep the server in this directory instead of a fresh one under
+   * `baseDir` (for `pnpm start`, whose data must outlive a run): created when
+   * missing, `initdb` only when it holds no cluster yet, and left in place by
+   * `destroy()`. A server that a previous process left running on it is
+   * stopped first (the directory is the caller's alone). Never registered
+   * for cleanup. As root, it and its parents must be traversable by `postgres`.
+   */
+  dir?: string;
+  /** Port to try first; a free one when it is taken. Default: a free port. */
+  port?: number;
 }
 
 /** A PostgreSQL cluster of our own: its own data directory, port and socket. */
@@ -66,7 +78,10 @@ export interface PostgresServer {
   restart(): Promise<void>;
   /** Whether the postmaster process is alive. */
   isRunning(): boolean;
-  /** Stops the server if it runs and removes its directories. Safe to call twice. */
+  /**
+   * Stops the server if it runs and removes its directories (a kept `dir`
+   * is only stopped, with a checkpoint). Safe to call twice.
+   */
   destroy(): Promise<void>;
 }
 
@@ -80,46 +95,117 @@ export interface PostgresServer {
  */
 export async function startPostgresServer(options: PostgresServerOptions = {}): Promise<PostgresServer> {
   const binDir = findPostgresBinDir();
-  const rootDir = fs.mkdtempSync(path.join(options.baseDir ?? os.tmpdir(), 'pushrail-pg-'));
+  const persistent = options.dir !== undefined;
+  const rootDir = persistent
+    ? path.resolve(options.dir as string)
+    : fs.mkdtempSync(path.join(options.baseDir ?? os.tmpdir(), 'pushrail-pg-'));
   const dataDir = path.join(rootDir, 'data');
-  const socketDir = path.join(rootDir, 'socket');
+  const socketDir = persistent ? persistentSocketDir(rootDir) : path.join(rootDir, 'socket');
   const logFile = path.join(rootDir, 'postgres.log');
+  // A kept directory is never registered: the sweep of leftovers removes what it finds.
   const unregister =
-    options.registerForCleanup === false
+    options.registerForCleanup === false || persistent
       ? () => undefined
       : registerServer({ kind: 'postgres', rootDir, pidFile: path.join(dataDir, 'postmaster.pid') });
   try {
-    fs.mkdirSync(socketDir);
+    fs.mkdirSync(rootDir, { recursive: true });
+    fs.mkdirSync(socketDir, { recursive: true });
     if (runningAsRoot()) chownToPostgres(rootDir);
-    await pgCommand(binDir, 'initdb', [
-      '-D', dataDir, '-A', 'trust', '-U', POSTGRES_OS_USER, '--no-sync', '-E', 'UTF8', '--locale=C', '--no-instructions',
-    ]);
-    // Settings live in an included file rather than pg_ctl -o: no shell quoting
-    // of paths, and start() after a stop or kill reuses them as they are.
-    fs.appendFileSync(path.join(dataDir, 'postgresql.conf'), "\ninclude 'pushrail-test.conf'\n");
+    if (runningAsRoot() && socketDir !== path.join(rootDir, 'socket')) chownToPostgres(socketDir);
+    if (persistent && hasCluster(dataDir)) {
+      await stopLeftoverServer(binDir, dataDir, socketDir);
+    } else {
+      await pgCommand(binDir, 'initdb', [
+        '-D', dataDir, '-A', 'trust', '-U', POSTGRES_OS_USER, '--no-sync', '-E', 'UTF8', '--locale=C', '--no-instructions',
+      ]);
+      // Settings live in an included file rather than pg_ctl -o: no shell quoting
+      // of paths, and start() after a stop or kill reuses them as they are.
+      fs.appendFileSync(path.join(dataDir, 'postgresql.conf'), "\ninclude 'pushrail-test.conf'\n");
+    }
     if (options.passwordAuth) fs.writeFileSync(path.join(dataDir, 'pg_hba.conf'), PASSWORD_HBA);
     const ssl = options.ssl ? copySslFiles(options.ssl, dataDir) : {};
 
     let port = 0;
     for (let attempt = 1; ; attempt++) {
-      port = await getFreePort();
+      port = attempt === 1 && options.port !== undefined ? options.port : await getFreePort();
       writeSettings(dataDir, { ...baseSettings(port, socketDir), ...ssl, ...options.extraConfig });
       if (runningAsRoot()) chownToPostgres(rootDir);
+      // Only this attempt's lines count: a kept log holds earlier runs' too.
+      const logOffset = fileSize(logFile);
       try {
         await pgCtlStart(binDir, dataDir, logFile);
         break;
       } catch (err) {
-        if (attempt >= PORT_ATTEMPTS || !logTail(logFile).includes('could not bind')) throw err;
+        if (attempt >= PORT_ATTEMPTS || !logSince(logFile, logOffset).includes('could not bind')) throw err;
       }
     }
-    const server = new LocalPostgresServer(binDir, rootDir, dataDir, socketDir, logFile, port, unregister);
+    const server = new LocalPostgresServer(binDir, rootDir, dataDir, socketDir, logFile, port, unregister, persistent);
     await waitForPostgres(server.superuserUrl());
     return server;
   } catch (err) {
     await forceStop(binDir, dataDir);
-    fs.rmSync(rootDir, { recursive: true, force: true });
+    if (!persistent) fs.rmSync(rootDir, { recursive: true, force: true });
     unregister();
     throw err;
+  }
+}
+
+/** Longest Unix socket path the kernel takes (`sun_path`, 108 bytes with its NUL). */
+const MAX_SOCKET_PATH_BYTES = 107;
+
+/**
+ * `<dir>/socket`, unless the socket's path would be too long for the kernel
+ * (a deep checkout): then a directory in tmp named after `dir`, the same on
+ * every run.
+ */
+function persistentSocketDir(rootDir: string): string {
+  const inside = path.join(rootDir, 'socket');
+  // `.s.PGSQL.<port>.lock` is the longest name the server puts there.
+  if (Buffer.byteLength(path.join(inside, '.s.PGSQL.65535.lock')) <= MAX_SOCKET_PATH_BYTES) return inside;
+  const hash = crypto.createHash('sha256').update(rootDir).digest('hex').slice(0, 12);
+  return path.join(os.tmpdir(), `pushrail-pg-socket-${hash}`);
+}
+
+/** Whether `dataDir` holds an initialised cluster (initdb removes it again when it fails). */
+function hasCluster(dataDir: string): boolean {
+  return fs.existsSync(path.join(dataDir, 'PG_VERSION'));
+}
+
+/**
+ * Stops a server an earlier process left running on a kept directory (it
+ * crashed or was killed before stopping it), so this one starts with our
+ * settings and port; clears the lock files of one that died.
+ */
+async function stopLeftoverServer(binDir: string, dataDir: string, socketDir: string): Promise<void> {
+  const pid = readPostmasterPid(dataDir);
+  // A recycled pid of an unrelated process is left alone: a postmaster runs
+  // in its data directory (which the kernel reports with symlinks resolved)
+  // and names it on its command line.
+  const ours = pid !== undefined && (workingDirectoryOf(pid) === fs.realpathSync(dataDir) || commandLineOf(pid).includes(dataDir));
+  if (pid !== undefined && isPidAlive(pid) && ours) {
+    try {
+      await pgCommand(binDir, 'pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', '-t', String(PG_CTL_TIMEOUT_S), 'stop']);
+    } catch {
+      await forceStop(binDir, dataDir);
+    }
+  }
+  removeStaleLockFiles(dataDir, socketDir);
+}
+
+function fileSize(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** What the log gained after byte `offset`. */
+function logSince(logFile: string, offset: number): string {
+  try {
+    return fs.readFileSync(logFile).subarray(offset).toString('utf8');
+  } catch {
+    return '';
   }
 }
 
@@ -268,6 +354,8 @@ class LocalPostgresServer implements PostgresServer {
     readonly logFile: string,
     readonly port: number,
     private readonly unregister: () => void,
+    /** A kept directory ({@link PostgresServerOptions.dir}): destroy() stops cleanly and removes nothing. */
+    private readonly persistent = false,
   ) {}
 
   superuserUrl(database = 'postgres'): string {
@@ -310,6 +398,12 @@ class LocalPostgresServer implements PostgresServer {
   async destroy(): Promise<void> {
     if (this.destroyed) return;
     this.destroyed = true;
+    if (this.persistent) {
+      // A checkpoint now spares the next start a crash recovery.
+      await this.stop('fast');
+      this.unregister();
+      return;
+    }
     try {
       if (this.isRunning()) {
         // Immediate: nothing here needs a shutdown checkpoint, and it is quicker.

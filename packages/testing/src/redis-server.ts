@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Redis from 'ioredis';
 import { getFreePort } from './free-port';
+import { isPidAlive, signalPid, workingDirectoryOf } from './processes';
 import { registerServer } from './server-registry';
 import { waitFor } from './wait-for';
 
@@ -24,6 +25,22 @@ export interface RedisServerOptions {
   baseDir?: string;
   /** Record the server so the next test run kills it if we crash. Default true. */
   registerForCleanup?: boolean;
+  /**
+   * Keep the server in this directory instead of a fresh one under
+   * `baseDir` (for `pnpm start`, whose AOF must outlive a run): created when
+   * missing and left in place by `destroy()`. A server that a previous
+   * process left running on it is shut down first (the directory is the
+   * caller's alone). Never registered for cleanup.
+   */
+  dir?: string;
+  /** Port to try first; a free one when it is taken. Default: a free port. */
+  port?: number;
+  /**
+   * Run the server in a session of its own, so a terminal's Ctrl-C reaches
+   * only this process, which can then stop its clients before the server.
+   * It still dies with this process. Default false.
+   */
+  ownSession?: boolean;
 }
 
 /** A `redis-server` of our own: its own port and directory. */
@@ -46,7 +63,7 @@ export interface RedisServer {
   /** `stop()` then `start()`. */
   restart(): Promise<void>;
   isRunning(): boolean;
-  /** Stops the server if it runs and removes its directory. Safe to call twice. */
+  /** Stops the server if it runs and removes its directory (a kept `dir` is only stopped). Safe to call twice. */
   destroy(): Promise<void>;
 }
 
@@ -68,23 +85,58 @@ function installExitHook(): void {
  * pressure), and AOF is off unless `appendOnly` asks for it.
  */
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
-  const dir = fs.mkdtempSync(path.join(options.baseDir ?? os.tmpdir(), 'pushrail-redis-'));
+  const persistent = options.dir !== undefined;
+  const dir = persistent
+    ? path.resolve(options.dir as string)
+    : fs.mkdtempSync(path.join(options.baseDir ?? os.tmpdir(), 'pushrail-redis-'));
   const pidFile = path.join(dir, 'redis.pid');
+  if (persistent) {
+    fs.mkdirSync(dir, { recursive: true });
+    await stopLeftoverServer(dir, pidFile);
+  }
+  // A kept directory is never registered: the sweep of leftovers removes what it finds.
   const unregister =
-    options.registerForCleanup === false ? () => undefined : registerServer({ kind: 'redis', rootDir: dir, pidFile });
+    options.registerForCleanup === false || persistent ? () => undefined : registerServer({ kind: 'redis', rootDir: dir, pidFile });
+  const settings = { persistent, ownSession: options.ownSession ?? false };
   for (let attempt = 1; ; attempt++) {
-    const port = await getFreePort();
-    const server = new LocalRedisServer(port, dir, redisArgs(port, dir, pidFile, options), unregister);
+    const port = attempt === 1 && options.port !== undefined ? options.port : await getFreePort();
+    const server = new LocalRedisServer(port, dir, redisArgs(port, dir, pidFile, options), unregister, settings);
+    // Only this attempt's lines count: a kept log holds earlier runs' too.
+    const logOffset = server.logSize();
     try {
       await server.start();
       return server;
     } catch (err) {
       await server.kill().catch(() => undefined);
-      const portTaken = /Address already in use/i.test(server.logTail());
+      const portTaken = /Address already in use/i.test(server.logSince(logOffset));
       if (attempt < PORT_ATTEMPTS && portTaken) continue;
       await server.destroy();
       throw err;
     }
+  }
+}
+
+/**
+ * Shuts down a `redis-server` that an earlier process left running on a
+ * kept directory (SIGTERM: it writes its AOF and exits), so this one starts
+ * with our port and arguments. A recycled pid of an unrelated process is
+ * left alone: redis-server runs in its `--dir`.
+ */
+async function stopLeftoverServer(dir: string, pidFile: string): Promise<void> {
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+  } catch {
+    return;
+  }
+  // The kernel reports the working directory with symlinks resolved.
+  if (!Number.isInteger(pid) || pid <= 0 || !isPidAlive(pid) || workingDirectoryOf(pid) !== fs.realpathSync(dir)) return;
+  signalPid(pid, 'SIGTERM');
+  try {
+    await waitFor(() => !isPidAlive(pid), { timeoutMs: EXIT_TIMEOUT_MS, description: `leftover redis-server (pid ${pid}) to exit` });
+  } catch {
+    signalPid(pid, 'SIGKILL');
+    await waitFor(() => !isPidAlive(pid), { timeoutMs: EXIT_TIMEOUT_MS, description: `leftover redis-server (pid ${pid}) to die` });
   }
 }
 
@@ -139,6 +191,8 @@ class LocalRedisServer implements RedisServer {
     readonly dir: string,
     private readonly args: string[],
     private readonly unregister: () => void,
+    /** `persistent`: destroy() stops and removes nothing ({@link RedisServerOptions.dir}). */
+    private readonly settings: { persistent: boolean; ownSession: boolean } = { persistent: false, ownSession: false },
   ) {
     this.url = `redis://${this.host}:${port}`;
   }
@@ -155,7 +209,7 @@ class LocalRedisServer implements RedisServer {
     if (this.destroyed) throw new Error('this RedisServer was destroyed');
     if (this.child) return;
     installExitHook();
-    const child = spawn('redis-server', this.args, { stdio: 'ignore' });
+    const child = spawn('redis-server', this.args, { stdio: 'ignore', detached: this.settings.ownSession });
     // Neither the process nor its handle may keep jest alive; destroy() and
     // the exit hook make sure it still dies with us.
     child.unref();
@@ -211,12 +265,39 @@ class LocalRedisServer implements RedisServer {
   async destroy(): Promise<void> {
     if (this.destroyed) return;
     this.destroyed = true;
+    if (this.settings.persistent) {
+      await this.stop();
+      this.unregister();
+      return;
+    }
     try {
       await this.kill();
     } finally {
       fs.rmSync(this.dir, { recursive: true, force: true });
       this.unregister();
     }
+  }
+
+  /** Size of the server log, in bytes (0 when there is none yet). */
+  logSize(): number {
+    try {
+      return fs.statSync(this.logFile()).size;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** What the server log gained after byte `offset`. */
+  logSince(offset: number): string {
+    try {
+      return fs.readFileSync(this.logFile()).subarray(offset).toString('utf8');
+    } catch {
+      return '';
+    }
+  }
+
+  private logFile(): string {
+    return path.join(this.dir, 'redis.log');
   }
 
   /** Last lines of the server log, for error messages. */

@@ -1,0 +1,90 @@
+/** The seed's example event (DESIGN.md), sent by the printed curl. */
+export const SEED_EVENT = {
+  eventType: 'order.completed',
+  occurredAt: '2026-05-26T14:21:08.493Z',
+  source: 'billing-service',
+  customerExternalId: 'acct_8K2zRq',
+  idempotencyKey: 'order_38a91f-completed',
+  correlationId: 'req_4f30b2',
+  payload: { orderId: 'ord_38a91f', amount: 12900, currency: 'USD', items: [{ sku: 'PR-PRO-MONTHLY', qty: 1, price: 12900 }] },
+  metadata: { tier: 'pro', region: 'us-east-1' },
+} as const;
+
+/** The line a script waits for: everything below it works once it is printed. */
+export const READY_LINE = 'Pushrail is ready';
+
+/** Everything the banner tells the user, with secrets they need and no passwords of servers. */
+export interface ReadyInfo {
+  /** `http://127.0.0.1:<PORT>`. */
+  ingestUrl: string;
+  /** `http://127.0.0.1:<WORKER_METRICS_PORT>`. */
+  workerUrl: string;
+  adminToken: string;
+  writeKey: string;
+  /** Redis URL, password removed; `dataDir` when the stack runs it. */
+  redis: { url: string; dataDir?: string };
+  /** Control database URL, password removed; `dataDir` when the stack runs the server. */
+  postgres: { url: string; dataDir?: string };
+  /** The demo database as its superuser (or the DATABASE_URL user) reaches it, without password. */
+  demoDatabaseUrl: string;
+  /** How to run psql here: `psql`, or its full path when it is not on PATH. */
+  psql: string;
+  /** Where the stack keeps what it remembers. */
+  home: string;
+  /** Whether the demo tenant, key and destination are an earlier run's. */
+  demoReused: boolean;
+}
+
+/** Quotes `value` for a POSIX shell: single quotes, each inner one closed, escaped and reopened. */
+export function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The curl that sends {@link SEED_EVENT}: one command over several lines, ready to paste. */
+export function seedCurlCommand(ingestUrl: string, writeKey: string): string {
+  return [
+    `curl -sS -i -X POST ${shellQuote(`${ingestUrl}/v1/events`)} \\`,
+    `  -H ${shellQuote(`Authorization: Bearer ${writeKey}`)} \\`,
+    `  -H 'Content-Type: application/json' \\`,
+    `  -d ${shellQuote(JSON.stringify(SEED_EVENT))}`,
+  ].join('\n');
+}
+
+/** The psql command that shows the demo table's rows. */
+export function psqlCommand(psql: string, demoDatabaseUrl: string): string {
+  return `${psql === 'psql' ? psql : shellQuote(psql)} ${shellQuote(demoDatabaseUrl)} -c 'SELECT * FROM pushrail.events'`;
+}
+
+/** What the terminal shows once the stack is up, ending with {@link READY_LINE}. */
+export function renderReadyBanner(info: ReadyInfo): string {
+  const where = (dataDir: string | undefined) => (dataDir ? `   (started by pnpm start, data in ${dataDir})` : '   (yours, from the environment)');
+  return [
+    '',
+    `Ingest API      ${info.ingestUrl}`,
+    `Admin API       ${info.ingestUrl}/admin/v1   (Authorization: Bearer <admin token>)`,
+    `Admin token     ${info.adminToken}`,
+    `Metrics         ${info.ingestUrl}/metrics (ingest), ${info.workerUrl}/metrics (worker)`,
+    `Health          ${info.ingestUrl}/readyz, ${info.workerUrl}/readyz`,
+    `Redis           ${info.redis.url}${where(info.redis.dataDir)}`,
+    `PostgreSQL      ${info.postgres.url}${where(info.postgres.dataDir)}`,
+    `Demo            tenant, write key and destination ${info.demoReused ? 'from the last run' : 'created now'}: ` +
+      'rows land in acme_app, table pushrail.events, written by pushrail_writer (INSERT only)',
+    `Kept in         ${info.home} (secrets.json, demo.json: mode 0600)`,
+    '',
+    'Send the example event:',
+    '',
+    seedCurlCommand(info.ingestUrl, info.writeKey),
+    '',
+    'Its row is in the demo database within about a second:',
+    '',
+    psqlCommand(info.psql, info.demoDatabaseUrl),
+    '',
+    'Sending the same event again adds no row: its idempotencyKey gives it the same event_id.',
+    'List the demo destination through the admin API:',
+    '',
+    `curl -sS ${shellQuote(`${info.ingestUrl}/admin/v1/destinations`)} -H ${shellQuote(`Authorization: Bearer ${info.adminToken}`)}`,
+    '',
+    `${READY_LINE}. Press Ctrl-C to stop; the data stays for the next pnpm start.`,
+    '',
+  ].join('\n');
+}
