@@ -2,9 +2,12 @@ import { loadIngestConfig } from '@pushrail/config';
 import { ControlDb, DestinationStore } from '@pushrail/control-db';
 import { Keyring } from '@pushrail/crypto';
 import { createLogger, PushrailMetrics, toError } from '@pushrail/observability';
-import { checkRedisSettings, createRedisConnection, EventProducer } from '@pushrail/queue';
+import { checkRedisSettings, createRedisConnection, EventProducer, waitUntilReady } from '@pushrail/queue';
 import { createApp } from './app';
 import { exitOnBadConfig } from './boot';
+
+/** Longest ingest waits for Redis at boot before it starts anyway, in milliseconds. */
+const REDIS_BOOT_WAIT_MS = 10_000;
 
 /** Longest a graceful shutdown may take before the process exits anyway, in milliseconds. */
 const SHUTDOWN_TIMEOUT_MS = 20_000;
@@ -19,7 +22,8 @@ async function main(): Promise<void> {
   const metrics = new PushrailMetrics();
   const producer = new EventProducer(redis, config.redisPrefix);
 
-  await redis.ping().catch(() => undefined);
+  // Wait for Redis before taking traffic; if it is not there yet, start anyway: /readyz says 503 and writes answer 503.
+  if (!(await waitUntilReady(redis, REDIS_BOOT_WAIT_MS))) logger.warn('Redis is not reachable yet; answering 503 until it is');
   const settings = await checkRedisSettings(redis).catch(() => undefined);
   for (const message of settings?.messages ?? []) logger.warn(message);
   if (settings && !settings.evictionSafe) {

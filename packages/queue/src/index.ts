@@ -4,3 +4,4 @@ export * from './queue-names';
 export * from './redis-connection';
 export * from './redis-settings-check';
 export * from './queue-stats';
+export * from './redis-ready';

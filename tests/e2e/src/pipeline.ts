@@ -62,6 +62,16 @@ export interface PipelineOptions {
   redisUrl?: string;
   /** Superuser URL of the server the customer database goes on (default: the shared one). */
   customerServerUrl?: string;
+  /**
+   * PUSHRAIL_ALLOW_PRIVATE_HOSTS of ingest and of the workers (default true:
+   * the customer database is on loopback). With false the seed destination is
+   * stored directly, as if it had been created while private hosts were allowed.
+   */
+  allowPrivateHosts?: boolean;
+  /** Where ingest's and the workers' log lines go (default: stdout), for tests that read them. */
+  logDestination?: Parameters<typeof createLogger>[0]['destination'];
+  /** Their pino level (default: LOG_LEVEL, else silent). */
+  logLevel?: string;
 }
 
 export class Pipeline {
@@ -69,6 +79,8 @@ export class Pipeline {
   tenantId = '';
   writeKey = '';
   destinationId = '';
+  /** See {@link PipelineOptions.allowPrivateHosts}. */
+  allowPrivateHosts = true;
 
   private constructor(
     readonly controlDatabase: TestDatabase,
@@ -113,12 +125,17 @@ export class Pipeline {
     const redisUrl = options.redisUrl ?? sharedRedisUrl();
     const redis = createRedisConnection(redisUrl, 'producer');
     redis.on('error', () => undefined);
+    if (!(await waitUntilReady(redis, 10_000))) throw new Error('the producer connection to Redis did not become ready');
     const prefix = freshKeyPrefix();
     const customer = await createCustomerDatabase({
       setupSql: options.customerSetupSql ?? envelopeSetupSql('pushrail', ['events']),
       ...(options.customerServerUrl ? { serverUrl: options.customerServerUrl } : {}),
     });
-    const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'silent', name: 'test' });
+    const logger = createLogger({
+      level: options.logLevel ?? process.env.LOG_LEVEL ?? 'silent',
+      name: 'test',
+      ...(options.logDestination ? { destination: options.logDestination } : {}),
+    });
     const ingestMetrics = new PushrailMetrics({ defaultMetrics: false });
     const producer = new EventProducer(redis, prefix);
     const { app, intake } = createApp({
@@ -129,7 +146,7 @@ export class Pipeline {
       metrics: ingestMetrics,
       logger,
       adminToken: ADMIN_TOKEN,
-      allowPrivateHosts: true,
+      allowPrivateHosts: options.allowPrivateHosts ?? true,
     });
     const server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -139,6 +156,7 @@ export class Pipeline {
       controlDatabase, db, store, keyring, redis, prefix, customer, server, `http://127.0.0.1:${port}`,
       ingestMetrics, logger, redisUrl, () => intake.drain(), producer, encryptionKey,
     );
+    pipeline.allowPrivateHosts = options.allowPrivateHosts ?? true;
     await pipeline.seed(options.destination ?? {});
     if (options.startWorker ?? true) await pipeline.startWorker(options.worker);
     return pipeline;
@@ -167,6 +185,12 @@ export class Pipeline {
     this.tenantId = tenant.body.id;
     const key = await this.admin('POST', `/admin/v1/tenants/${this.tenantId}/write-keys`);
     this.writeKey = key.body.key;
+    if (!this.allowPrivateHosts) {
+      // The API would refuse the loopback customer database now; store it as if created while allowed.
+      const config = this.store.parse(this.destinationConfig(destinationOverrides));
+      this.destinationId = (await this.store.create(this.tenantId, config)).id;
+      return;
+    }
     const destination = await this.admin('POST', '/admin/v1/destinations', {
       tenantId: this.tenantId,
       ...this.destinationConfig(destinationOverrides),
@@ -210,7 +234,7 @@ export class Pipeline {
     redis.on('error', () => undefined);
     const metrics = new PushrailMetrics({ defaultMetrics: false });
     const { consumers, sweeper } = createWorker(
-      { db: this.db, store: this.store, redis, prefix: this.prefix, metrics, logger: this.logger, allowPrivateHosts: true },
+      { db: this.db, store: this.store, redis, prefix: this.prefix, metrics, logger: this.logger, allowPrivateHosts: this.allowPrivateHosts },
       { maxDestinations: 16, ...options },
     );
     consumers.start();
@@ -343,6 +367,8 @@ export interface IngestReplica {
 export async function startIngestReplica(pipeline: Pipeline): Promise<IngestReplica> {
   const redis = createRedisConnection(pipeline.redisUrl, 'producer');
   redis.on('error', () => undefined);
+  // As main.ts does: the producer connection is up before the first request.
+  await redis.ping();
   const producer = new EventProducer(redis, pipeline.prefix);
   const { app, intake } = createApp({
     db: pipeline.db,
