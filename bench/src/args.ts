@@ -1,0 +1,41 @@
+import { parseArgs } from 'node:util';
+
+/** Every scenario, in the order a run measures them. */
+export const SCENARIOS = ['ceiling', 'baseline', 'drain', 'e2e-single', 'e2e-batch', 'steady', 'backlog'] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+export interface BenchArgs {
+  /** Under a minute: short windows, smaller counts, backlog skipped. */
+  quick: boolean;
+  /** Scenarios to run (default: all). */
+  only: ScenarioName[];
+  /** Run ingest and worker under `node --cpu-prof`, profiles in bench/results/profiles/. */
+  cpuProf: boolean;
+}
+
+const USAGE = 'usage: pnpm bench [-- --quick] [--only=drain,e2e-single] [--cpu-prof]';
+
+/**
+ * Parses the bench's arguments. A bare `--` is dropped wherever it stands:
+ * `pnpm bench -- --quick` hands it on to us with the rest.
+ */
+export function parseBenchArgs(argv: readonly string[]): BenchArgs {
+  const { values } = parseArgs({
+    args: argv.filter((a) => a !== '--'),
+    options: {
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      'cpu-prof': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const only = values.only === undefined ? [...SCENARIOS] : values.only.split(',').map((s) => s.trim());
+  const unknown = only.filter((s) => !(SCENARIOS as readonly string[]).includes(s));
+  if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.join(', ')}\n${USAGE}`);
+  return { quick: values.quick ?? false, only: only as ScenarioName[], cpuProf: values['cpu-prof'] ?? false };
+}

@@ -1,0 +1,121 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { waitFor } from '@pushrail/testing';
+
+/** Longest a Pushrail process may take to boot or to stop, in milliseconds. */
+const BOOT_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 50_000;
+
+export interface NodeProcessOptions {
+  /** Short name for logs and reports (`ingest`, `worker-2`). */
+  name: string;
+  script: string;
+  env: NodeJS.ProcessEnv;
+  /** Directory for stdout/stderr logs. */
+  logDir: string;
+  /** When set, runs under `node --cpu-prof` with profiles written here. */
+  cpuProfDir?: string;
+}
+
+/** A Pushrail process (ingest or worker) run from its built `dist`, as in production. */
+export class NodeProcess {
+  readonly name: string;
+  readonly startedAt = Date.now();
+  private readonly child: ChildProcess;
+  private readonly exited: Promise<number | null>;
+  private readonly logFile: string;
+
+  constructor(options: NodeProcessOptions) {
+    this.name = options.name;
+    this.logFile = path.join(options.logDir, `${options.name}.log`);
+    const log = fs.openSync(this.logFile, 'a');
+    const execArgv: string[] = [];
+    if (options.cpuProfDir) {
+      fs.mkdirSync(options.cpuProfDir, { recursive: true });
+      execArgv.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`, `--cpu-prof-name=${options.name}.${Date.now()}.cpuprofile`);
+    }
+    this.child = spawn(process.execPath, [...execArgv, options.script], { env: options.env, stdio: ['ignore', log, log] });
+    fs.closeSync(log);
+    this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Waits until `GET url` answers 200; fails at once with the log's tail if the process dies first. */
+  async waitHealthy(url: string): Promise<number> {
+    await waitFor(
+      async () => {
+        if (!this.running) throw new Error(`${this.name} exited during boot:\n${this.logTail()}`);
+        try {
+          return (await fetch(url)).status === 200;
+        } catch {
+          return false;
+        }
+      },
+      { timeoutMs: BOOT_TIMEOUT_MS, intervalMs: 20, description: `${this.name} to answer ${url}` },
+    );
+    return Date.now();
+  }
+
+  /**
+   * Peak resident set size so far, in MB of 10^6 bytes (`VmHWM` in /proc/<pid>/status):
+   * read it before stop(), /proc forgets a process when it exits.
+   */
+  peakRssMB(): number | undefined {
+    return readPeakRssMB(this.pid);
+  }
+
+  /** CPU time the process has used so far (user + system), in seconds; undefined once it has exited. */
+  cpuSeconds(): number | undefined {
+    return readCpuSeconds(this.pid);
+  }
+
+  /** SIGTERM (graceful: workers finish batches and give leases back) and waits for the exit. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+    await this.exited;
+    clearTimeout(timer);
+  }
+
+  logTail(lines = 20): string {
+    try {
+      return fs.readFileSync(this.logFile, 'utf8').split('\n').slice(-lines).join('\n');
+    } catch {
+      return '';
+    }
+  }
+}
+
+/** Peak resident set size of a live process, in MB of 10^6 bytes (`VmHWM` in /proc/<pid>/status); undefined once it has exited. */
+export function readPeakRssMB(pid: number): number | undefined {
+  try {
+    const kib = /^VmHWM:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kib === undefined ? undefined : Math.round((Number(kib) * 1024) / 1e6);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
+const USER_HZ = 100;
+
+/** CPU time (user + system) of a live process, in seconds, from /proc/<pid>/stat. */
+export function readCpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) start at state, field 3; utime and stime are 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+  } catch {
+    return undefined;
+  }
+}

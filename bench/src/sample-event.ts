@@ -1,0 +1,38 @@
+import { deriveEventId, type EventEnvelope, type QueuedEvent } from '@pushrail/events';
+
+/**
+ * The seed's example event (DESIGN.md) without its idempotencyKey, so every
+ * copy gets a fresh time-ordered UUIDv7, as events without a key do at
+ * ingest. About 370 bytes of JSON.
+ */
+export const SAMPLE_EVENT: EventEnvelope = {
+  eventType: 'order.completed',
+  occurredAt: '2026-05-26T14:21:08.493Z',
+  source: 'billing-service',
+  customerExternalId: 'acct_8K2zRq',
+  correlationId: 'req_4f30b2',
+  payload: {
+    orderId: 'ord_38a91f',
+    amount: 12900,
+    currency: 'USD',
+    items: [{ sku: 'PR-PRO-MONTHLY', qty: 1, price: 12900 }],
+  },
+  metadata: { tier: 'pro', region: 'us-east-1' },
+} as EventEnvelope;
+
+/** Bytes of the sample event's JSON text (UTF-8), as a client sends it. */
+export const SAMPLE_EVENT_JSON_BYTES = Buffer.byteLength(JSON.stringify(SAMPLE_EVENT));
+
+/** `count` queued events as ingest makes them: UUIDv7 ids, received now. */
+export function queuedSampleEvents(count: number): QueuedEvent[] {
+  const receivedAt = Date.now();
+  return Array.from({ length: count }, () => ({ id: deriveEventId('bench', undefined), receivedAt, event: SAMPLE_EVENT }));
+}
+
+/** `POST /v1/events` body. */
+export const SINGLE_BODY = JSON.stringify(SAMPLE_EVENT);
+
+/** `POST /v1/batch` body of `size` sample events. */
+export function batchBody(size: number): string {
+  return JSON.stringify({ events: Array.from({ length: size }, () => SAMPLE_EVENT) });
+}
