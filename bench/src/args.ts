@@ -9,11 +9,13 @@ export interface BenchArgs {
   quick: boolean;
   /** Scenarios to run (default: all). */
   only: ScenarioName[];
+  /** Overrides the backlog's event count (0 skips it). */
+  backlogEvents: number | undefined;
   /** Run ingest and worker under `node --cpu-prof`, profiles in bench/results/profiles/. */
   cpuProf: boolean;
 }
 
-const USAGE = 'usage: pnpm bench [-- --quick] [--only=drain,e2e-single] [--cpu-prof]';
+const USAGE = 'usage: pnpm bench [-- --quick] [--only=drain,e2e-single] [--backlog-events=N] [--cpu-prof]';
 
 /**
  * Parses the bench's arguments. A bare `--` is dropped wherever it stands:
@@ -26,6 +28,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       quick: { type: 'boolean', default: false },
       only: { type: 'string' },
       'cpu-prof': { type: 'boolean', default: false },
+      'backlog-events': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -37,5 +40,12 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   const only = values.only === undefined ? [...SCENARIOS] : values.only.split(',').map((s) => s.trim());
   const unknown = only.filter((s) => !(SCENARIOS as readonly string[]).includes(s));
   if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.join(', ')}\n${USAGE}`);
-  return { quick: values.quick ?? false, only: only as ScenarioName[], cpuProf: values['cpu-prof'] ?? false };
+  const backlog = values['backlog-events'];
+  if (backlog !== undefined && !/^\d+$/.test(backlog)) throw new Error(`--backlog-events must be a whole number, not ${backlog}\n${USAGE}`);
+  return {
+    quick: values.quick ?? false,
+    only: only as ScenarioName[],
+    cpuProf: values['cpu-prof'] ?? false,
+    backlogEvents: backlog === undefined ? undefined : Number(backlog),
+  };
 }

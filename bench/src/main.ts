@@ -41,6 +41,7 @@ function progress(message: string): void {
 async function main(): Promise<number> {
   const args = parseBenchArgs(process.argv.slice(2));
   const size = runSize(args.quick);
+  if (args.backlogEvents !== undefined) size.backlogEvents = args.backlogEvents;
   const scenarios = args.only.filter((s) => !(s === 'backlog' && size.backlogEvents === 0));
   const started = Date.now();
   const runDir = makeRunDir();

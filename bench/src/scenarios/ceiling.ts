@@ -1,56 +1,110 @@
+import type { QueuedEvent } from '@pushrail/events';
 import { insertBatchParams, insertBatchSql } from '@pushrail/destination-postgres';
 import { Client } from 'pg';
 import type { BenchStack } from '../bench-stack';
+import type { CustomerTable } from '../customer-table';
 import type { Measurement, RunSize } from '../measurement';
 import { queuedSampleEvents } from '../sample-event';
-import { perSecond } from '../stats';
+import { perSecond, round } from '../stats';
 
 /** Rows per statement, as the worker's batches. */
 const ROWS_PER_STATEMENT = 1_000;
 
+/** One way of writing a batch: its SQL and the parameters of one slice. */
+interface StatementForm {
+  key: string;
+  label: string;
+  sql(table: CustomerTable): string;
+  /** `rawJson[i]` is event i's JSON text, as a job could carry it from ingest. */
+  params(events: QueuedEvent[], rawJson: string[]): unknown[];
+}
+
+/** What the worker sends today: one `unnest` array per column (insertBatchSql/insertBatchParams). */
+const UNNEST_FORM: StatementForm = {
+  key: 'ceiling',
+  label: 'ceiling: direct unnest INSERT',
+  sql: (t) => insertBatchSql(t.schema, t.name),
+  params: (events) => insertBatchParams(events),
+};
+
+/**
+ * A proposal, measured beside the ceiling (not what Pushrail does): the
+ * whole batch as one jsonb parameter of events kept as the JSON text they
+ * arrived in, unpacked by `jsonb_array_elements`. No per-column arrays for
+ * pg to build and escape, no payload re-serialised; needs only INSERT too.
+ */
+export const JSON_ARRAY_INSERT = (table: string) => `INSERT INTO ${table}
+  (event_id, event_type, occurred_at, customer_external_id, source, payload, metadata, received_at)
+  SELECT (x->>'i')::uuid, x->'e'->>'eventType', (x->'e'->>'occurredAt')::timestamptz, x->'e'->>'customerExternalId',
+         x->'e'->>'source', x->'e'->'payload', x->'e'->'metadata', to_timestamp((x->>'r')::float8 / 1000)
+  FROM jsonb_array_elements($1::jsonb) AS x ON CONFLICT DO NOTHING`;
+
+const JSON_FORM: StatementForm = {
+  key: 'proposal.jsonb',
+  label: 'proposal: one jsonb parameter of raw event JSON',
+  sql: (t) => JSON_ARRAY_INSERT(t.qualified),
+  params: (events, rawJson) => {
+    let text = '[';
+    for (let i = 0; i < events.length; i++) text += `${i > 0 ? ',' : ''}{"i":"${events[i]!.id}","r":${events[i]!.receivedAt},"e":${rawJson[i]}}`;
+    return [`${text}]`];
+  },
+};
+
 /**
  * The ceiling: the most the worker could do here. A plain `pg` client
  * logged in as the INSERT-only role writes the same rows as Pushrail would
- * (insertBatchSql/insertBatchParams: one 1,000-row `unnest` INSERT … ON
- * CONFLICT DO NOTHING per statement, autocommit), no queue, no HTTP; the
- * parameters are built inside the timed loop, as the worker builds them.
+ * (one 1,000-row `unnest` INSERT … ON CONFLICT DO NOTHING per statement,
+ * autocommit), no queue, no HTTP; the parameters are built inside the timed
+ * loop, as the worker builds them. The client's own CPU per row is kept, and
+ * the jsonb proposal is measured the same way right after.
  */
 export async function runCeiling(stack: BenchStack, size: RunSize): Promise<Measurement[]> {
   const out: Measurement[] = [];
-  for (const connections of [1, 4]) {
-    const table = await stack.createTable(`ceiling_${connections}`);
-    const events = queuedSampleEvents(size.ceilingRows);
-    const sql = insertBatchSql(table.schema, table.name);
-    const clients = await Promise.all(
-      Array.from({ length: connections }, async () => {
-        const client = new Client({ connectionString: stack.customer.writerUrl });
-        await client.connect();
-        return client;
-      }),
-    );
-    let next = 0;
-    const started = performance.now();
-    await Promise.all(
-      clients.map(async (client) => {
-        while (next < events.length) {
-          const slice = events.slice(next, next + ROWS_PER_STATEMENT);
-          next += slice.length;
-          await client.query(sql, insertBatchParams(slice));
-        }
-      }),
-    );
-    const elapsedMs = performance.now() - started;
-    await Promise.all(clients.map((c) => c.end()));
-    const check = await table.check(events.map((e) => e.id));
-    out.push({
-      key: `ceiling.${connections}c`,
-      label: `ceiling: direct unnest INSERT, ${connections} connection${connections > 1 ? 's' : ''}`,
-      events: check.rows,
-      eventsPerSec: perSecond(events.length, elapsedMs),
-      lost: check.lost,
-      duplicated: check.unexpected,
-      detail: { rowsPerStatement: ROWS_PER_STATEMENT, elapsedMs: Math.round(elapsedMs) },
-    });
+  for (const form of [UNNEST_FORM, JSON_FORM]) {
+    for (const connections of [1, 4]) out.push(await writeDirect(stack, size, form, connections));
   }
   return out;
+}
+
+async function writeDirect(stack: BenchStack, size: RunSize, form: StatementForm, connections: number): Promise<Measurement> {
+  const table = await stack.createTable(`${form.key.replace('.', '_')}_${connections}`);
+  const events = queuedSampleEvents(size.ceilingRows);
+  const rawJson = events.map((e) => JSON.stringify(e.event));
+  const sql = form.sql(table);
+  const clients = await Promise.all(
+    Array.from({ length: connections }, async () => {
+      const client = new Client({ connectionString: stack.customer.writerUrl });
+      await client.connect();
+      return client;
+    }),
+  );
+  let next = 0;
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await Promise.all(
+    clients.map(async (client) => {
+      while (next < events.length) {
+        const from = next;
+        next += ROWS_PER_STATEMENT;
+        await client.query(sql, form.params(events.slice(from, next), rawJson.slice(from, next)));
+      }
+    }),
+  );
+  const elapsedMs = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  await Promise.all(clients.map((c) => c.end()));
+  const check = await table.check(events.map((e) => e.id));
+  return {
+    key: `${form.key}.${connections}c`,
+    label: `${form.label}, ${connections} connection${connections > 1 ? 's' : ''}`,
+    events: check.rows,
+    eventsPerSec: perSecond(events.length, elapsedMs),
+    lost: check.lost,
+    duplicated: check.unexpected,
+    detail: {
+      rowsPerStatement: ROWS_PER_STATEMENT,
+      elapsedMs: Math.round(elapsedMs),
+      clientCpuMicrosPerRow: round((used.user + used.system) / events.length, 2),
+    },
+  };
 }
