@@ -5,7 +5,7 @@ import express, { type Express } from 'express';
 import type { Redis } from 'ioredis';
 import { requireAdmin } from './admin-auth';
 import { EventIntake } from './event-intake';
-import { errorHandler, notFoundHandler } from './http-errors';
+import { errorHandler, notFoundHandler, requireJsonIfBody } from './http-errors';
 import { deadLetterRoutes } from './routes/admin/dead-letters';
 import { destinationRoutes } from './routes/admin/destinations';
 import { tenantRoutes } from './routes/admin/tenants';
@@ -41,16 +41,18 @@ export function createApp(deps: IngestDeps): Ingest {
   app.set('trust proxy', false);
 
   const tenantDestinations = new TenantDestinations(deps.db);
-  const intake = new EventIntake(deps.producer, tenantDestinations, deps.metrics);
+  const intake = new EventIntake(deps.producer, tenantDestinations, deps.metrics, () => deps.redis.status === 'ready');
   const auth = new WriteKeyAuthenticator(deps.db);
 
   app.use(healthRoutes(deps));
+  // Everything under /admin (the API, Bull Board, unknown paths) is behind the token, checked before the body is read.
+  app.use('/admin', requireAdmin(deps.adminToken), requireJsonIfBody);
   app.use(express.json({ limit: MAX_BODY, type: 'application/json', strict: false }));
   app.use(eventRoutes({ auth, intake }));
   app.use(
     '/admin/v1',
     requireAdmin(deps.adminToken),
-    tenantRoutes({ db: deps.db }),
+    tenantRoutes({ db: deps.db, auth }),
     destinationRoutes({ ...deps, tenantDestinations }),
     deadLetterRoutes(deps),
   );

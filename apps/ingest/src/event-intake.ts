@@ -17,11 +17,51 @@ const GROUP_COMMIT_DELAY_MS = 2;
 /** Events in one group-committed job at most. */
 const GROUP_COMMIT_MAX_EVENTS = 500;
 
+/** What {@link EventIntake.validate} found: the envelope, or the problems (and whether size was one). */
+export interface EventValidation {
+  event?: EventEnvelope;
+  issues: Issue[];
+  /** True when the event is over MAX_EVENT_BYTES; then `issues` holds that one problem. */
+  tooLarge: boolean;
+}
+
+/**
+ * Bytes of a value's JSON text (UTF-8), or undefined when it is nested too
+ * deep to serialise (V8's JSON.stringify recurses and overflows the stack on
+ * a body of millions of `[`): such a value breaks the 32-level depth rule,
+ * which the schema reports instead.
+ */
+function jsonBytes(value: unknown): number | undefined {
+  try {
+    return Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
+  } catch (error) {
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
+}
+
 /** Thrown when Redis did not take the write: the client must retry; nothing was acknowledged. */
 export function unavailable(error: unknown): HttpError {
   void error;
   return new HttpError('unavailable', 'the event queue is unavailable; nothing was accepted, retry later', {}, { 'Retry-After': '1' });
 }
+
+/** Thrown before a write when the producer's Redis connection is down. */
+export class QueueUnreachableError extends Error {
+  override readonly name = 'QueueUnreachableError';
+  constructor() {
+    super('the Redis connection of the event queue is not ready');
+  }
+}
+
+/**
+ * Whether the producer's Redis connection can take a command now. Checked
+ * right before each write, in the same tick as the write starts: a BullMQ
+ * Queue first met while the shared connection is reconnecting waits for it
+ * to come back (no timeout), which would hold the request instead of
+ * answering 503.
+ */
+export type QueueReachable = () => boolean;
 
 /**
  * Accepts validated events for a tenant: derives ids and writes them into the
@@ -35,21 +75,37 @@ export class EventIntake {
     private readonly producer: EventProducer,
     private readonly destinations: TenantDestinations,
     private readonly metrics: PushrailMetrics,
+    private readonly queueReachable: QueueReachable,
   ) {
-    this.committer = new GroupCommitter((id, events) => producer.enqueue(id, events), {
+    this.committer = new GroupCommitter((id, events) => this.enqueue(id, events), {
       maxDelayMs: GROUP_COMMIT_DELAY_MS,
       maxEvents: GROUP_COMMIT_MAX_EVENTS,
     });
   }
 
-  /** Validates one event; returns its issues (paths under `prefix`) or the envelope. */
-  static validate(input: unknown, prefix: ReadonlyArray<PropertyKey> = []): { event?: EventEnvelope; issues: Issue[] } {
-    const result = eventEnvelopeSchema.safeParse(input);
-    if (!result.success) return { issues: zodIssues(result.error.issues, prefix) };
-    if (Buffer.byteLength(JSON.stringify(input), 'utf8') > MAX_EVENT_BYTES) {
-      return { issues: [{ path: formatPath(prefix), message: 'event is larger than 1 MB' }] };
+  /** One job into one destination's queue, refused at once while Redis is away. */
+  private async enqueue(destinationId: string, events: QueuedEvent[]): Promise<string> {
+    if (!this.queueReachable()) throw new QueueUnreachableError();
+    return this.producer.enqueue(destinationId, events);
+  }
+
+  /**
+   * Validates one event; returns its issues (paths under `prefix`) or the
+   * envelope. Size comes first: an event over 1 MB is refused as such
+   * (`tooLarge`, a 413 on its own, a 400 at its index in a batch), whatever
+   * else is wrong with it.
+   */
+  static validate(input: unknown, prefix: ReadonlyArray<PropertyKey> = []): EventValidation {
+    const bytes = jsonBytes(input);
+    if (bytes !== undefined && bytes > MAX_EVENT_BYTES) {
+      return {
+        issues: [{ path: formatPath(prefix), message: `the event is ${bytes} bytes of JSON, over the 1 MB limit (${MAX_EVENT_BYTES} bytes)` }],
+        tooLarge: true,
+      };
     }
-    return { event: result.data, issues: [] };
+    const result = eventEnvelopeSchema.safeParse(input);
+    if (!result.success) return { issues: zodIssues(result.error.issues, prefix), tooLarge: false };
+    return { event: result.data, issues: [], tooLarge: false };
   }
 
   private toQueued(owner: WriteKeyOwner, events: EventEnvelope[]): QueuedEvent[] {
@@ -75,7 +131,7 @@ export class EventIntake {
     const queued = this.toQueued(owner, events);
     const destinationIds = await this.destinations.of(owner.tenantId);
     try {
-      await Promise.all(destinationIds.map((id) => this.producer.enqueue(id, queued)));
+      await Promise.all(destinationIds.map((id) => this.enqueue(id, queued)));
     } catch (error) {
       throw unavailable(error);
     }

@@ -53,8 +53,19 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return out === '' ? '(root)' : out;
 }
 
+/**
+ * zod's issues as the API shows them. An unknown key is reported by zod at
+ * its parent object; here each one gets the path of the key itself
+ * (`colour`, `auth.colour`), so a client sees exactly which field to drop.
+ */
 export function zodIssues(issues: readonly z.core.$ZodIssue[], prefix: ReadonlyArray<PropertyKey> = []): Issue[] {
-  return issues.map((issue) => ({ path: formatPath([...prefix, ...issue.path]), message: issue.message }));
+  return issues.flatMap((issue) => {
+    const at = [...prefix, ...issue.path];
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: formatPath([...at, key]), message: 'is not a known field' }));
+    }
+    return [{ path: formatPath(at), message: issue.message }];
+  });
 }
 
 export function invalidRequest(issues: Issue[], message = 'the request body is invalid'): HttpError {
@@ -102,6 +113,17 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
 /** 415 unless the request says it is JSON. */
 export const requireJson: RequestHandler = (req, _res, next) => {
   if (!req.is('application/json')) {
+    next(new HttpError('unsupported_media_type', 'Content-Type must be application/json'));
+    return;
+  }
+  next();
+};
+
+/** 415 when a request carries a body that does not say it is JSON; a request without a body passes (admin GET, DELETE, POST …/pause). */
+export const requireJsonIfBody: RequestHandler = (req, _res, next) => {
+  // An empty body (`Content-Length: 0`, what clients send with a bare POST) is no body.
+  const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+  if (hasBody && !req.is('application/json')) {
     next(new HttpError('unsupported_media_type', 'Content-Type must be application/json'));
     return;
   }

@@ -30,4 +30,18 @@ export class WriteKeyAuthenticator {
     if (!owner) throw new HttpError('unauthorized', 'unknown or revoked write key');
     return owner;
   }
+
+  /**
+   * Drops a revoked key from this process's cache, so it stops working here
+   * at once; other processes stop trusting it within WRITE_KEY_CACHE_TTL_MS.
+   * The cache is keyed by hash and a revoke names the key id, hence the scan
+   * (at most `max` entries, on a rare admin call).
+   */
+  forgetKey(keyId: string): void {
+    const hashes: string[] = [];
+    this.cache.forEach((owner, hash) => {
+      if (owner && owner.keyId === keyId) hashes.push(hash);
+    });
+    for (const hash of hashes) this.cache.delete(hash);
+  }
 }

@@ -175,7 +175,6 @@ describe('admin API: destinations', () => {
     const failing = checks.filter((c) => !c.ok);
     expect(failing.map((c) => c.name)).toEqual(['insert']);
     expect(failing[0]!.message).toMatch(/events/);
-    console.log(answer.text);
     expect(failing[0]!.message).toMatch(/does not exist|missing/i);
   });
 
@@ -192,7 +191,6 @@ describe('admin API: destinations', () => {
     expect(failing.map((c) => c.name)).toEqual(['connect']);
     expect(failing[0]!.message).toMatch(/password authentication failed|authentication/i);
     expect(answer.text).not.toContain(WRONG_PASSWORD);
-    console.log(answer.text);
   });
 
   it('serves the DDL as text/plain, with the per-type table for a per_event_type destination', async () => {

@@ -46,6 +46,40 @@ describe('ingest when its Redis is killed (SIGKILL) and restarted', () => {
     expect(ready.body.checks).toEqual({ redis: false, controlDb: true });
   });
 
+  it('answers 503 at once, not after Redis returns, for a destination whose queue ingest has not written to before', async () => {
+    // Created while Redis is dead: ingest meets its queue for the first time on this POST.
+    const created = await pipeline.admin('POST', '/admin/v1/destinations', {
+      tenantId: pipeline.tenantId,
+      ...pipeline.destinationConfig({ name: 'Created during the outage' }),
+    });
+    expect(created.status).toBe(201);
+    for (const [path, body] of [
+      ['/v1/events', seedEvent({ idempotencyKey: 'new-destination-during-kill' })],
+      ['/v1/batch', { events: [seedEvent({ idempotencyKey: 'new-destination-during-kill-batch' })] }],
+    ] as const) {
+      // Bounded well under the producer's 5 s command timeout: a request held until Redis returns is the bug.
+      const response = await fetch(pipeline.baseUrl + path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${pipeline.writeKey}` },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(2_000),
+      });
+      const text = await response.text();
+      expectUnavailable({ status: response.status, headers: response.headers, text, body: JSON.parse(text) });
+    }
+  });
+
+  it('answers 503 to pause, resume and delete while Redis is dead, and changes nothing', async () => {
+    const path = `/admin/v1/destinations/${pipeline.destinationId}`;
+    for (const [method, route] of [['POST', `${path}/pause`], ['POST', `${path}/resume`], ['DELETE', path]] as const) {
+      const answer = await pipeline.admin(method, route);
+      expect({ route, status: answer.status, code: answer.body?.error?.code }).toEqual({ route, status: 503, code: 'unavailable' });
+    }
+    const destination = await pipeline.admin('GET', path);
+    expect(destination.status).toBe(200);
+    expect(destination.body.paused).toBe(false);
+  });
+
   it('accepts again once Redis is back, without restarting ingest', async () => {
     await redis.start();
     // ioredis reconnects on its own (backing off to 2 s); until then the answer stays 503.

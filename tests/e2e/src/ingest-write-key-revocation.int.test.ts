@@ -16,8 +16,8 @@ describe('write key revocation across two ingest processes', () => {
   });
 
   afterAll(async () => {
-    await replica.close();
-    await pipeline.close();
+    await replica?.close();
+    await pipeline?.close();
   });
 
   const postTo = (baseUrl: string, key: string, idempotencyKey: string) =>

@@ -11,7 +11,7 @@ import { generateEncryptionKey, Keyring } from '@pushrail/crypto';
 import { createTableSql, qualifiedTable, quoteIdent } from '@pushrail/destination-postgres';
 import { createApp } from '@pushrail/ingest';
 import { createLogger, PushrailMetrics, type Logger } from '@pushrail/observability';
-import { createRedisConnection, destinationQueueName, EventProducer } from '@pushrail/queue';
+import { createRedisConnection, destinationQueueName, EventProducer, waitUntilReady } from '@pushrail/queue';
 import { Queue } from 'bullmq';
 import {
   createCustomerDatabase,
@@ -368,7 +368,7 @@ export async function startIngestReplica(pipeline: Pipeline): Promise<IngestRepl
   const redis = createRedisConnection(pipeline.redisUrl, 'producer');
   redis.on('error', () => undefined);
   // As main.ts does: the producer connection is up before the first request.
-  await redis.ping();
+  if (!(await waitUntilReady(redis, 10_000))) throw new Error('the replica\'s Redis connection did not become ready');
   const producer = new EventProducer(redis, pipeline.prefix);
   const { app, intake } = createApp({
     db: pipeline.db,

@@ -11,7 +11,8 @@ export function eventRoutes(deps: { auth: WriteKeyAuthenticator; intake: EventIn
 
   router.post('/v1/events', requireJson, async (req, res) => {
     const owner = await deps.auth.authenticate(req.headers.authorization);
-    const { event, issues } = Intake.validate(req.body);
+    const { event, issues, tooLarge } = Intake.validate(req.body);
+    if (tooLarge) throw new HttpError('payload_too_large', issues[0]!.message);
     if (!event) throw new HttpError('invalid_request', 'the event is invalid; nothing was accepted', { issues });
     const eventId = await deps.intake.acceptOne(owner, event);
     res.status(202).json({ eventId });

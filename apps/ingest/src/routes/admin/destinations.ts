@@ -10,6 +10,7 @@ import {
 } from '@pushrail/destination-postgres';
 import type { EventProducer } from '@pushrail/queue';
 import { Router } from 'express';
+import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { HttpError, zodIssues } from '../../http-errors';
 import type { TenantDestinations } from '../../tenant-destinations';
@@ -19,8 +20,22 @@ export interface DestinationRouteDeps {
   db: ControlDb;
   store: DestinationStore;
   producer: EventProducer;
+  /** The producer's Redis connection: pause, resume and delete change the destination's queue too. */
+  redis: Redis;
   tenantDestinations: TenantDestinations;
   allowPrivateHosts: boolean;
+}
+
+/**
+ * Pause, resume and delete change the control database and the queue; with
+ * Redis away they answer 503 before touching either, so the two never
+ * disagree (a destination deleted in the database but with its queue left
+ * behind, or paused in one and running in the other).
+ */
+function requireQueue(redis: Redis): void {
+  if (redis.status !== 'ready') {
+    throw new HttpError('unavailable', 'the event queue is unavailable; nothing was changed, retry later', {}, { 'Retry-After': '1' });
+  }
 }
 
 const listQuery = z.object({ tenantId: z.string().uuid().optional() });
@@ -60,6 +75,10 @@ export function destinationRoutes(deps: DestinationRouteDeps): Router {
     const loaded = await store.load(id);
     if (!loaded) throw new HttpError('not_found', 'no such destination');
     return loaded;
+  };
+
+  const mustExist = async (id: string) => {
+    if (!(await db.getDestination(id))) throw new HttpError('not_found', 'no such destination');
   };
 
   router.post('/destinations', async (req, res) => {
@@ -109,7 +128,9 @@ export function destinationRoutes(deps: DestinationRouteDeps): Router {
 
   router.delete('/destinations/:id', async (req, res) => {
     const record = await db.getDestination(req.params.id);
-    if (!record || !(await db.deleteDestination(record.id))) throw new HttpError('not_found', 'no such destination');
+    if (!record) throw new HttpError('not_found', 'no such destination');
+    requireQueue(deps.redis);
+    if (!(await db.deleteDestination(record.id))) throw new HttpError('not_found', 'no such destination');
     deps.tenantDestinations.invalidate(record.tenantId);
     // Its queued events have nowhere to go any more.
     await producer.queueFor(record.id).obliterate({ force: true });
@@ -119,6 +140,8 @@ export function destinationRoutes(deps: DestinationRouteDeps): Router {
   });
 
   router.post('/destinations/:id/pause', async (req, res) => {
+    await mustExist(req.params.id);
+    requireQueue(deps.redis);
     const record = await db.setDestinationPaused(req.params.id, { reason: 'operator', message: 'paused by an operator' });
     if (!record) throw new HttpError('not_found', 'no such destination');
     await producer.queueFor(record.id).pause();
@@ -126,6 +149,8 @@ export function destinationRoutes(deps: DestinationRouteDeps): Router {
   });
 
   router.post('/destinations/:id/resume', async (req, res) => {
+    await mustExist(req.params.id);
+    requireQueue(deps.redis);
     const record = await db.setDestinationPaused(req.params.id, null);
     if (!record) throw new HttpError('not_found', 'no such destination');
     await producer.queueFor(record.id).resume();

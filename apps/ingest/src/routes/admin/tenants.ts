@@ -4,6 +4,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { HttpError } from '../../http-errors';
 import { parseBody } from '../../validate-body';
+import type { WriteKeyAuthenticator } from '../../write-key-auth';
 
 export const createTenantBody = z.object({ name: z.string().trim().min(1).max(200) }).strict();
 export const patchTenantBody = z
@@ -19,7 +20,7 @@ export function tenantView(t: Tenant) {
 }
 
 /** Tenants and their write keys. */
-export function tenantRoutes(deps: { db: ControlDb }): Router {
+export function tenantRoutes(deps: { db: ControlDb; auth: WriteKeyAuthenticator }): Router {
   const router = Router();
 
   router.post('/tenants', async (req, res) => {
@@ -51,6 +52,7 @@ export function tenantRoutes(deps: { db: ControlDb }): Router {
 
   router.delete('/write-keys/:id', async (req, res) => {
     if (!(await deps.db.revokeWriteKey(req.params.id))) throw new HttpError('not_found', 'no such write key');
+    deps.auth.forgetKey(req.params.id);
     res.status(204).end();
   });
 
