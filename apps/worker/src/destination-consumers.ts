@@ -15,9 +15,20 @@ export interface FleetOptions {
   pollIntervalMs: number;
   /** A consumer with nothing to do for this long gives its lease back, in milliseconds. */
   idleReleaseMs: number;
+  /**
+   * Fair share when destinations with work outnumber the fleet's slots: a
+   * process at its `maxDestinations` gives back a destination it has held
+   * this long whenever another waits unleased, in milliseconds. Without it a
+   * destination that never runs dry keeps its slot forever and the waiting
+   * one (say, a dead worker's) is never served.
+   */
+  maxHoldMs: number;
 }
 
-export const DEFAULT_FLEET_OPTIONS: Omit<FleetOptions, 'maxDestinations'> = { pollIntervalMs: 200, idleReleaseMs: 2_000 };
+export const DEFAULT_FLEET_OPTIONS: Omit<FleetOptions, 'maxDestinations'> = { pollIntervalMs: 200, idleReleaseMs: 2_000, maxHoldMs: 10_000 };
+
+/** Unleased candidates looked at when deciding whether a destination waits for a slot. */
+const WAITING_PROBE = 16;
 
 function shuffle<T>(items: T[]): T[] {
   for (let i = items.length - 1; i > 0; i--) {
@@ -36,6 +47,8 @@ function shuffle<T>(items: T[]): T[] {
  */
 export class DestinationConsumers {
   private readonly held = new Map<string, DestinationConsumer>();
+  /** When this process leased each destination it holds, in ms since the epoch (a config restart keeps it). */
+  private readonly leasedAt = new Map<string, number>();
   private tickTimer: NodeJS.Timeout | undefined;
   private renewTimer: NodeJS.Timeout | undefined;
   private running = false;
@@ -97,7 +110,7 @@ export class DestinationConsumers {
         await this.deps.leases.release(id);
       } else if (loaded.record.updatedAt.getTime() !== consumer.version) {
         this.deps.logger.info({ destinationId: id }, 'destination changed; restarting its consumer with the new config');
-        await this.dropConsumer(id);
+        await this.dropConsumer(id, true);
         this.startConsumer(loaded);
       } else if (consumer.idleForMs() >= this.options.idleReleaseMs) {
         await this.release(id);
@@ -106,17 +119,12 @@ export class DestinationConsumers {
   }
 
   private async acquireNew(): Promise<void> {
+    const rotatedOut = this.held.size >= this.options.maxDestinations ? await this.rotate() : undefined;
     let free = this.options.maxDestinations - this.held.size;
     if (free <= 0) return;
-    const ready = await this.deps.redis.zrangebyscore(
-      workIndexKey(this.deps.prefix),
-      '-inf',
-      Date.now(),
-      'LIMIT',
-      0,
-      free * 4 + this.held.size,
-    );
-    for (const id of shuffle(ready.filter((candidate) => !this.held.has(candidate)))) {
+    const ready = await this.readyDestinations(free * 4 + this.held.size);
+    // The destination just given back is not taken again at once: it was given back for another.
+    for (const id of shuffle(ready.filter((candidate) => !this.held.has(candidate) && candidate !== rotatedOut))) {
       if (free <= 0 || !this.running) break;
       if (!(await this.deps.leases.acquire(id))) continue;
       let loaded;
@@ -136,16 +144,58 @@ export class DestinationConsumers {
     }
   }
 
+  /**
+   * Up to `limit` destinations whose work is ready, from a window at a random
+   * place in the index (wrapping round). Ready entries all score 0 and sort
+   * by id, so reading from the start would show every process the same first
+   * few, held by others, and never the ones further on.
+   */
+  private async readyDestinations(limit: number): Promise<string[]> {
+    const key = workIndexKey(this.deps.prefix);
+    const now = Date.now();
+    const ready = await this.deps.redis.zcount(key, '-inf', now);
+    if (ready <= limit) return this.deps.redis.zrangebyscore(key, '-inf', now, 'LIMIT', 0, limit);
+    const offset = Math.floor(Math.random() * ready);
+    const window = await this.deps.redis.zrangebyscore(key, '-inf', now, 'LIMIT', offset, limit);
+    if (window.length >= limit) return window;
+    return [...window, ...(await this.deps.redis.zrangebyscore(key, '-inf', now, 'LIMIT', 0, limit - window.length))];
+  }
+
+  /**
+   * At capacity: gives back the destination held longest, if held at least
+   * `maxHoldMs`, when a destination with ready work has no holder at all.
+   * Returns the id given back. Time-slices the fleet's slots round-robin
+   * once demand exceeds them; costs nothing while every destination is held.
+   */
+  private async rotate(): Promise<string | undefined> {
+    const now = Date.now();
+    let oldest: string | undefined;
+    for (const [id, at] of this.leasedAt) {
+      if (now - at >= this.options.maxHoldMs && (oldest === undefined || at < this.leasedAt.get(oldest)!)) oldest = id;
+    }
+    if (oldest === undefined) return undefined;
+    const candidates = (await this.readyDestinations(WAITING_PROBE)).filter((id) => !this.held.has(id));
+    if (candidates.length === 0) return undefined;
+    const holders = await Promise.all(candidates.map((id) => this.deps.leases.holder(id)));
+    if (holders.every((holder) => holder !== null)) return undefined;
+    this.deps.logger.debug({ destinationId: oldest }, 'destination given back for one waiting without a holder');
+    await this.release(oldest);
+    return oldest;
+  }
+
   private startConsumer(loaded: NonNullable<Awaited<ReturnType<DestinationDirectory['get']>>>): void {
     const consumer = new DestinationConsumer(loaded, this.deps.consumerDeps);
     consumer.start();
     this.held.set(loaded.record.id, consumer);
+    if (!this.leasedAt.has(loaded.record.id)) this.leasedAt.set(loaded.record.id, Date.now());
     this.deps.logger.debug({ destinationId: loaded.record.id }, 'destination leased');
   }
 
-  private async dropConsumer(id: string): Promise<void> {
+  /** Stops a consumer. `restart`: the lease is kept (config change), so the lease time is too. */
+  private async dropConsumer(id: string, restart = false): Promise<void> {
     const consumer = this.held.get(id);
     this.held.delete(id);
+    if (!restart) this.leasedAt.delete(id);
     await consumer?.stop();
   }
 

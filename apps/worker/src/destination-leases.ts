@@ -45,6 +45,11 @@ export class DestinationLeases {
     return reply === 1;
   }
 
+  /** The worker id holding the lease now, or null when nobody does. */
+  holder(destinationId: string): Promise<string | null> {
+    return this.redis.get(leaseKey(this.prefix, destinationId));
+  }
+
   async release(destinationId: string): Promise<void> {
     await this.redis.eval(RELEASE_IF_OWNER, 1, leaseKey(this.prefix, destinationId), this.workerId);
   }
