@@ -4,6 +4,8 @@ import type { EventProducer } from '@pushrail/queue';
 import express, { type Express } from 'express';
 import type { Redis } from 'ioredis';
 import { requireAdmin } from './admin-auth';
+import { BULL_BOARD_PATH, bullBoardRouter } from './bull-board';
+import { registerFleetGauges } from './fleet-metrics';
 import { EventIntake } from './event-intake';
 import { errorHandler, notFoundHandler, requireJsonIfBody } from './http-errors';
 import { deadLetterRoutes } from './routes/admin/dead-letters';
@@ -12,6 +14,7 @@ import { tenantRoutes } from './routes/admin/tenants';
 import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 import { TenantDestinations } from './tenant-destinations';
+import { TenantRateLimiter } from './tenant-rate-limit';
 import { WriteKeyAuthenticator } from './write-key-auth';
 
 /** Largest request body, in bytes (DESIGN.md limits). */
@@ -43,12 +46,15 @@ export function createApp(deps: IngestDeps): Ingest {
   const tenantDestinations = new TenantDestinations(deps.db);
   const intake = new EventIntake(deps.producer, tenantDestinations, deps.metrics, () => deps.redis.status === 'ready');
   const auth = new WriteKeyAuthenticator(deps.db);
+  const rateLimiter = new TenantRateLimiter(deps.redis, deps.producer.prefix);
+  registerFleetGauges(deps.metrics, { db: deps.db, redis: deps.redis, prefix: deps.producer.prefix });
 
   app.use(healthRoutes(deps));
   // Everything under /admin (the API, Bull Board, unknown paths) is behind the token, checked before the body is read.
   app.use('/admin', requireAdmin(deps.adminToken), requireJsonIfBody);
+  app.use(BULL_BOARD_PATH, bullBoardRouter(deps));
   app.use(express.json({ limit: MAX_BODY, type: 'application/json', strict: false }));
-  app.use(eventRoutes({ auth, intake }));
+  app.use(eventRoutes({ auth, intake, rateLimiter }));
   app.use(
     '/admin/v1',
     requireAdmin(deps.adminToken),

@@ -30,6 +30,15 @@ export const DEFAULT_FLEET_OPTIONS: Omit<FleetOptions, 'maxDestinations'> = { po
 /** Unleased candidates looked at when deciding whether a destination waits for a slot. */
 const WAITING_PROBE = 16;
 
+/** How long a destination whose config cannot be read is left alone before the next try, in milliseconds. */
+const UNLOADABLE_RETRY_MS = 30_000;
+
+/** Errors that concern one destination's stored config, not the control database as a whole. */
+function isUnloadable(error: unknown): boolean {
+  const name = (error as { name?: string })?.name;
+  return name === 'DecryptionFailedError' || name === 'UnknownEncryptionKeyError' || name === 'ZodError' || name === 'InvalidEncryptionKeyError';
+}
+
 function shuffle<T>(items: T[]): T[] {
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(Math.random() * (i + 1));
@@ -47,6 +56,8 @@ function shuffle<T>(items: T[]): T[] {
  */
 export class DestinationConsumers {
   private readonly held = new Map<string, DestinationConsumer>();
+  /** Destinations whose config could not be read, and until when they are skipped (ms since the epoch). */
+  private readonly unloadableUntil = new Map<string, number>();
   /** When this process leased each destination it holds, in ms since the epoch (a config restart keeps it). */
   private readonly leasedAt = new Map<string, number>();
   private tickTimer: NodeJS.Timeout | undefined;
@@ -106,7 +117,7 @@ export class DestinationConsumers {
       if (!loaded) {
         this.deps.logger.info({ destinationId: id }, 'destination deleted; stopping its consumer');
         await this.dropConsumer(id);
-        await this.deps.redis.zrem(workIndexKey(this.deps.prefix), id);
+        await this.forgetDeleted(id);
         await this.deps.leases.release(id);
       } else if (loaded.record.updatedAt.getTime() !== consumer.version) {
         this.deps.logger.info({ destinationId: id }, 'destination changed; restarting its consumer with the new config');
@@ -127,15 +138,23 @@ export class DestinationConsumers {
     for (const id of shuffle(ready.filter((candidate) => !this.held.has(candidate) && candidate !== rotatedOut))) {
       if (free <= 0 || !this.running) break;
       if (!(await this.deps.leases.acquire(id))) continue;
+      if ((this.unloadableUntil.get(id) ?? 0) > Date.now()) {
+        await this.deps.leases.release(id);
+        continue;
+      }
       let loaded;
       try {
         loaded = await this.deps.directory.get(id);
       } catch (error) {
         await this.deps.leases.release(id);
-        throw error;
+        if (!isUnloadable(error)) throw error;
+        // One destination whose config cannot be read (tampered ciphertext, unknown key) must not stop the others.
+        this.unloadableUntil.set(id, Date.now() + UNLOADABLE_RETRY_MS);
+        this.deps.logger.error({ err: toError(error), destinationId: id }, 'destination cannot be loaded; its events wait until it is fixed');
+        continue;
       }
       if (!loaded) {
-        await this.deps.redis.zrem(workIndexKey(this.deps.prefix), id);
+        await this.forgetDeleted(id);
         await this.deps.leases.release(id);
         continue;
       }
@@ -181,6 +200,21 @@ export class DestinationConsumers {
     this.deps.logger.debug({ destinationId: oldest }, 'destination given back for one waiting without a holder');
     await this.release(oldest);
     return oldest;
+  }
+
+  /**
+   * A deleted destination: its queue is emptied (events another ingest
+   * process queued in the second before it saw the delete have nowhere to go)
+   * and it leaves the work index.
+   */
+  private async forgetDeleted(id: string): Promise<void> {
+    const queue = new Queue(destinationQueueName(id), { connection: this.deps.redis, prefix: this.deps.prefix });
+    try {
+      await queue.obliterate({ force: true });
+    } finally {
+      await queue.close();
+    }
+    await this.deps.redis.zrem(workIndexKey(this.deps.prefix), id);
   }
 
   private startConsumer(loaded: NonNullable<Awaited<ReturnType<DestinationDirectory['get']>>>): void {

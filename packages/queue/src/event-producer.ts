@@ -14,7 +14,8 @@ export class EventProducer {
 
   constructor(
     private readonly redis: Redis,
-    private readonly prefix: string,
+    /** Prefix of every key (BullMQ's `prefix`). */
+    readonly prefix: string,
   ) {}
 
   /** The BullMQ queue of one destination (created once, sharing the producer's connection). */
@@ -24,6 +25,11 @@ export class EventProducer {
       queue = new Queue(destinationQueueName(destinationId), { connection: this.redis, prefix: this.prefix });
       // Errors surface on the awaited add; without a listener an 'error' event would be thrown.
       queue.on('error', () => undefined);
+      // A queue whose first command failed (Redis away) stays broken: forget it so the next write makes a new one.
+      const created = queue;
+      created.waitUntilReady().catch(() => {
+        if (this.queues.get(destinationId) === created) this.queues.delete(destinationId);
+      });
       this.queues.set(destinationId, queue);
     }
     return queue;
