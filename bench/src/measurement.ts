@@ -45,9 +45,9 @@ export function runSize(quick: boolean): RunSize {
         baselineEvents: 5_000,
         drainEvents: 50_000,
         drainJobEvents: 500,
-        e2eSeconds: 5,
+        e2eSeconds: 4,
         steadyRatePerSec: 5_000,
-        steadySeconds: 5,
+        steadySeconds: 4,
         backlogEvents: 0,
         settleTimeoutMs: 60_000,
       }

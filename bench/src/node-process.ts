@@ -7,6 +7,22 @@ import { waitFor } from '@pushrail/testing';
 const BOOT_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 50_000;
 
+/** Children still running, SIGKILLed if the bench exits without stopping them (a crash, Ctrl-C). */
+const liveChildren = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+/** Makes sure `child` dies with the bench, whatever way the bench ends. */
+export function killOnExit(child: ChildProcess): void {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => {
+      for (const c of liveChildren) c.kill('SIGKILL');
+    });
+  }
+  liveChildren.add(child);
+  child.once('exit', () => liveChildren.delete(child));
+}
+
 export interface NodeProcessOptions {
   /** Short name for logs and reports (`ingest`, `worker-2`). */
   name: string;
@@ -37,6 +53,7 @@ export class NodeProcess {
     }
     this.child = spawn(process.execPath, [...execArgv, options.script], { env: options.env, stdio: ['ignore', log, log] });
     fs.closeSync(log);
+    killOnExit(this.child);
     this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
   }
 

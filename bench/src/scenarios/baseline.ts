@@ -7,7 +7,7 @@ import IORedis from 'ioredis';
 import type { BenchStack } from '../bench-stack';
 import type { Measurement, RunSize } from '../measurement';
 import { CpuMeter } from '../cpu-meter';
-import { readCpuSeconds, readPeakRssMB } from '../node-process';
+import { killOnExit, readCpuSeconds, readPeakRssMB } from '../node-process';
 import { queuedSampleEvents } from '../sample-event';
 import { perSecond } from '../stats';
 
@@ -37,6 +37,7 @@ export async function runBaseline(stack: BenchStack, size: RunSize): Promise<Mea
     stdio: ['ignore', log, log, 'ipc'],
   });
   fs.closeSync(log);
+  killOnExit(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
     child.once('message', () => resolve());

@@ -1,0 +1,21 @@
+import { parseBenchArgs, SCENARIOS } from './args';
+
+describe('parseBenchArgs', () => {
+  it('accepts --quick after the -- that pnpm hands on', () => {
+    expect(parseBenchArgs(['--', '--quick'])).toMatchObject({ quick: true, only: [...SCENARIOS], cpuProf: false });
+  });
+
+  it('defaults to the full run of every scenario', () => {
+    expect(parseBenchArgs([])).toEqual({ quick: false, only: [...SCENARIOS], cpuProf: false, backlogEvents: undefined });
+  });
+
+  it('reads --only and --backlog-events', () => {
+    expect(parseBenchArgs(['--only=drain,steady', '--backlog-events=100000'])).toMatchObject({ only: ['drain', 'steady'], backlogEvents: 100000 });
+  });
+
+  it('refuses an unknown scenario, an unknown flag and a bad count, naming them', () => {
+    expect(() => parseBenchArgs(['--only=drain,warp'])).toThrow(/unknown scenario warp/);
+    expect(() => parseBenchArgs(['--fast'])).toThrow(/--fast/);
+    expect(() => parseBenchArgs(['--backlog-events=lots'])).toThrow(/--backlog-events must be a whole number/);
+  });
+});
