@@ -58,10 +58,16 @@ describe('admin API: the token gate, tenants and write keys', () => {
       { authorization: 'Bearer wrong-token' },
       { authorization: `Bearer ${ADMIN_TOKEN}x` },
       { authorization: `Bearer ${ADMIN_TOKEN.slice(0, -1)}` },
-      { authorization: `Basic ${Buffer.from(`admin:${ADMIN_TOKEN}`).toString('base64')}` },
+      // Basic is how a browser sends the token (Bull Board); only the right token as the password passes.
+      { authorization: `Basic ${Buffer.from(`admin:${ADMIN_TOKEN}x`).toString('base64')}` },
+      { authorization: `Basic ${Buffer.from(ADMIN_TOKEN).toString('base64')}` },
       { authorization: ADMIN_TOKEN },
       { authorization: `Bearer ${pipeline.writeKey}` },
     ];
+    const basic = await pipeline.request('GET', `/admin/v1/tenants/${pipeline.tenantId}`, {
+      headers: { authorization: `Basic ${Buffer.from(`admin:${ADMIN_TOKEN}`).toString('base64')}` },
+    });
+    expect(basic.status).toBe(200);
     const before = await controlRows(pipeline, 'tenants');
     for (const [method, path] of adminRoutes({ tenant: pipeline.tenantId, destination: pipeline.destinationId })) {
       for (const headers of wrong) {
@@ -109,6 +115,10 @@ describe('admin API: the token gate, tenants and write keys', () => {
   });
 
   it('refuses bad tenant bodies with the path of each problem, changing nothing', async () => {
+    const basic = await pipeline.request('GET', `/admin/v1/tenants/${pipeline.tenantId}`, {
+      headers: { authorization: `Basic ${Buffer.from(`admin:${ADMIN_TOKEN}`).toString('base64')}` },
+    });
+    expect(basic.status).toBe(200);
     const before = await controlRows(pipeline, 'tenants');
     const badCreates: Array<[unknown, string[]]> = [
       [{}, ['name']],
@@ -140,6 +150,10 @@ describe('admin API: the token gate, tenants and write keys', () => {
   });
 
   it('answers 415 to an admin body that is not JSON and 400 invalid_json to broken JSON', async () => {
+    const basic = await pipeline.request('GET', `/admin/v1/tenants/${pipeline.tenantId}`, {
+      headers: { authorization: `Basic ${Buffer.from(`admin:${ADMIN_TOKEN}`).toString('base64')}` },
+    });
+    expect(basic.status).toBe(200);
     const before = await controlRows(pipeline, 'tenants');
     const send = (contentType: string | undefined, body: string) =>
       pipeline.request('POST', '/admin/v1/tenants', {
