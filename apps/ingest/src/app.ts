@@ -11,7 +11,8 @@ import { errorHandler, notFoundHandler, requireJsonIfBody } from './http-errors'
 import { deadLetterRoutes } from './routes/admin/dead-letters';
 import { destinationRoutes } from './routes/admin/destinations';
 import { tenantRoutes } from './routes/admin/tenants';
-import { eventRoutes } from './routes/events';
+import { EventHandlers } from './routes/event-handlers';
+import { eventFastPath } from './event-fast-path';
 import { healthRoutes } from './routes/health';
 import { TenantDestinations } from './tenant-destinations';
 import { TenantRateLimiter } from './tenant-rate-limit';
@@ -49,12 +50,13 @@ export function createApp(deps: IngestDeps): Ingest {
   const rateLimiter = new TenantRateLimiter(deps.redis, deps.producer.prefix);
   registerFleetGauges(deps.metrics, { db: deps.db, redis: deps.redis, prefix: deps.producer.prefix });
 
+  app.set('etag', false);
+  app.use(eventFastPath(new EventHandlers({ auth, intake, rateLimiter }), deps.logger));
   app.use(healthRoutes(deps));
   // Everything under /admin (the API, Bull Board, unknown paths) is behind the token, checked before the body is read.
   app.use('/admin', requireAdmin(deps.adminToken), requireJsonIfBody);
   app.use(BULL_BOARD_PATH, bullBoardRouter(deps));
   app.use(express.json({ limit: MAX_BODY, type: 'application/json', strict: false }));
-  app.use(eventRoutes({ auth, intake, rateLimiter }));
   app.use(
     '/admin/v1',
     requireAdmin(deps.adminToken),

@@ -1,0 +1,75 @@
+import type { WriteKeyOwner } from '@pushrail/control-db';
+import { batchBodySchema, type EventEnvelope } from '@pushrail/events';
+import { EventIntake } from '../event-intake';
+import { HttpError, zodIssues, type Issue } from '../http-errors';
+import type { TenantRateLimiter } from '../tenant-rate-limit';
+import type { WriteKeyAuthenticator } from '../write-key-auth';
+
+export interface EventHandlerDeps {
+  auth: WriteKeyAuthenticator;
+  intake: EventIntake;
+  rateLimiter: TenantRateLimiter;
+}
+
+/** An answer of the event routes: status and JSON body. Failures are thrown as HttpError. */
+export interface EventAnswer {
+  status: 202;
+  body: { eventId: string } | { eventIds: string[] };
+}
+
+/**
+ * `POST /v1/events` and `POST /v1/batch`, free of any HTTP framework: they
+ * take the Authorization header and the parsed body, and either answer or
+ * throw an HttpError. The fast path (event-fast-path.ts) serves them.
+ */
+export class EventHandlers {
+  constructor(private readonly deps: EventHandlerDeps) {}
+
+  /** 429 with Retry-After when the tenant is over its rate; valid events only are counted. */
+  private async charge(owner: WriteKeyOwner, events: number): Promise<void> {
+    let decision;
+    try {
+      decision = await this.deps.rateLimiter.take(owner.tenantId, owner.rateLimitPerSec, events);
+    } catch {
+      throw new HttpError('unavailable', 'the event queue is unavailable; nothing was accepted, retry later', {}, { 'Retry-After': '1' });
+    }
+    if (!decision.allowed) {
+      throw new HttpError('rate_limited', `over the tenant's rate limit of ${owner.rateLimitPerSec} events/s; nothing was accepted`, {}, {
+        'Retry-After': String(decision.retryAfterSec),
+      });
+    }
+  }
+
+  /** One event. `bodyBytes` is the request body's size, which bounds the event's. */
+  async single(authorization: string | undefined, body: unknown, bodyBytes: number): Promise<EventAnswer> {
+    const owner = await this.deps.auth.authenticate(authorization);
+    const { event, issues, tooLarge } = EventIntake.validate(body, [], bodyBytes);
+    if (tooLarge) throw new HttpError('payload_too_large', issues[0]!.message);
+    if (!event) throw new HttpError('invalid_request', 'the event is invalid; nothing was accepted', { issues });
+    await this.charge(owner, 1);
+    return { status: 202, body: { eventId: await this.deps.intake.acceptOne(owner, event) } };
+  }
+
+  /** A batch: all or nothing. */
+  async batch(authorization: string | undefined, body: unknown): Promise<EventAnswer> {
+    const owner = await this.deps.auth.authenticate(authorization);
+    const parsed = batchBodySchema.safeParse(body);
+    if (!parsed.success) {
+      throw new HttpError('invalid_request', 'the batch is invalid; nothing was accepted', { issues: zodIssues(parsed.error.issues) });
+    }
+    const events: EventEnvelope[] = [];
+    const invalidEvents: Array<{ index: number; issues: Issue[] }> = [];
+    parsed.data.events.forEach((input, index) => {
+      const result = EventIntake.validate(input, ['events', index]);
+      if (result.event) events.push(result.event);
+      else invalidEvents.push({ index, issues: result.issues });
+    });
+    if (invalidEvents.length > 0) {
+      throw new HttpError('invalid_events', `${invalidEvents.length} of ${parsed.data.events.length} events are invalid; nothing was accepted`, {
+        invalidEvents,
+      });
+    }
+    await this.charge(owner, events.length);
+    return { status: 202, body: { eventIds: await this.deps.intake.acceptBatch(owner, events) } };
+  }
+}
