@@ -26,20 +26,19 @@ export interface BatchReport {
  * thrown, and the jobs of the batch fail with it.
  */
 export async function deliverBatch(parts: BatchPart[], ctx: DeliverBatchContext): Promise<BatchReport> {
-  const jobOf = new Map<string, string>();
-  const events: QueuedEvent[] = [];
-  for (const part of parts) {
-    for (const event of part.events) {
-      jobOf.set(event.id, part.jobId);
-      events.push(event);
-    }
-  }
+  const events: QueuedEvent[] = parts.length === 1 ? parts[0]!.events : parts.flatMap((p) => p.events);
+  // Which job an event came in: only needed to dead-letter it, so built only then.
+  let jobOfEvent: Map<string, string> | undefined;
+  const jobOf = (eventId: string): string => {
+    jobOfEvent ??= new Map(parts.flatMap((part) => part.events.map((e) => [e.id, part.jobId] as const)));
+    return jobOfEvent.get(eventId) ?? 'unknown';
+  };
   const report: BatchReport = { events: events.length, inserted: 0, skipped: 0, deadLettered: 0 };
 
   const deadLetter = async (refused: QueuedEvent[], error: { kind: 'permanent' | 'bad_row' | 'transient'; code?: string; message: string }) => {
     await ctx.deadLetters.record(
       ctx.destinationId,
-      refused.map((event) => ({ jobId: jobOf.get(event.id) ?? 'unknown', event })),
+      refused.map((event) => ({ jobId: jobOf(event.id), event })),
       { kind: error.kind, code: error.code, message: error.message, attempts: 1, firstFailedAt: new Date() },
     );
     report.deadLettered += refused.length;
@@ -74,6 +73,7 @@ export async function deliverBatch(parts: BatchPart[], ctx: DeliverBatchContext)
   if (report.skipped > 0) ctx.metrics.duplicatesSkipped.inc(labels, report.skipped);
   ctx.metrics.batchSize.observe(events.length);
   const now = Date.now();
-  for (const event of events) ctx.metrics.deliveryLatency.observe(labels, Math.max(0, now - event.receivedAt) / 1000);
+  const latency = ctx.metrics.deliveryLatency.labels(labels);
+  for (const event of events) latency.observe(Math.max(0, now - event.receivedAt) / 1000);
   return report;
 }

@@ -4,7 +4,7 @@ import { assertNever, DeliveryError, isDeliveryError } from '@pushrail/destinati
 import { PostgresDestination } from '@pushrail/destination-postgres';
 import type { Logger, PushrailMetrics } from '@pushrail/observability';
 import { scrubSecrets, toError } from '@pushrail/observability';
-import { DELIVER_JOB, destinationQueueName, RETRY_SCHEDULE } from '@pushrail/queue';
+import { destinationQueueName, readDeliverPayload, RETRY_SCHEDULE } from '@pushrail/queue';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
@@ -94,7 +94,12 @@ export class DestinationConsumer {
     this.queue = new Queue(destinationQueueName(record.id), { connection: deps.redis, prefix: deps.prefix });
     this.queue.on('error', () => undefined);
     this.batcher = new EventBatcher(
-      { batchSize: config.batchSize, flushIntervalMs: config.flushIntervalSec * 1000, maxInFlight: config.maxConnections },
+      {
+        batchSize: config.batchSize,
+        flushIntervalMs: config.flushIntervalSec * 1000,
+        maxInFlight: config.maxConnections,
+        maxJobs: deps.jobConcurrency,
+      },
       async (parts) => {
         const started = performance.now();
         try {
@@ -175,14 +180,14 @@ export class DestinationConsumer {
 
   private async deliverJob(job: Job): Promise<void> {
     const jobId = job.id ?? randomUUID();
-    const parsed = DELIVER_JOB.payload.safeParse(job.data);
-    if (!parsed.success) {
+    const read = readDeliverPayload(job.data);
+    if (!read.ok) {
       // Not something a retry can fix: keep the payload as it is, for an operator to read.
-      const error = new DeliveryError('permanent', `invalid job payload: ${parsed.error.issues[0]?.message ?? 'unreadable'}`, 'INVALID_JOB_PAYLOAD');
+      const error = new DeliveryError('permanent', `invalid job payload: ${read.problem}`, 'INVALID_JOB_PAYLOAD');
       await this.deadLetterJob(job, [{ jobId, event: { id: UNREADABLE_EVENT_ID, raw: job.data } }], error);
       throw new UnrecoverableError(failedReason(error));
     }
-    const events = parsed.data.events;
+    const events = read.payload.events;
     try {
       await this.batcher.submit(jobId, events as never);
     } catch (thrown) {

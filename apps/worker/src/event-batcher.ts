@@ -13,6 +13,12 @@ export interface EventBatcherOptions {
   flushIntervalMs: number;
   /** Batches written at once (each holds one connection). */
   maxInFlight: number;
+  /**
+   * Jobs the caller can hold at once (its worker concurrency). When every one
+   * of them waits in this batcher, no more events can arrive before the
+   * window ends, so the open batch is written at once instead of waiting.
+   */
+  maxJobs?: number;
 }
 
 /** Writes one batch; resolves when it committed, rejects (DeliveryError) when nothing of it did. */
@@ -64,7 +70,7 @@ export class EventBatcher {
         if (this.pendingEvents >= this.options.batchSize) this.cut();
       }
       if (this.pendingEvents > 0) {
-        if (this.closing) this.cut();
+        if (this.closing || this.jobs.size >= (this.options.maxJobs ?? Infinity)) this.cut();
         else this.timer ??= setTimeout(() => this.cut(), this.options.flushIntervalMs);
       }
       this.pump();

@@ -37,8 +37,13 @@ export interface WorkerOptions extends Partial<FleetOptions> {
 export const DEFAULT_AUTO_PAUSE_AFTER_MS = 600_000;
 export const DEFAULT_SWEEP_INTERVAL_MS = 30_000;
 
-/** Jobs a destination's BullMQ worker holds at once: enough for its batches to fill from small jobs. */
-export const DEFAULT_JOB_CONCURRENCY = 200;
+/**
+ * Jobs a destination's BullMQ worker holds at once. With jobs of up to 500
+ * events (group commit, batch requests) that bounds the events held in memory
+ * (~32,000); when all are held the open batch is written at once, so small
+ * jobs do not wait out the flush window either.
+ */
+export const DEFAULT_JOB_CONCURRENCY = 64;
 
 /** One worker process's delivery machinery, built from its dependencies. */
 export function createWorker(deps: WorkerDeps, options: WorkerOptions) {
