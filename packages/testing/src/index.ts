@@ -30,3 +30,4 @@ export {
 } from './customer-database';
 export { freshKeyPrefix } from './key-prefix';
 export { makeTestCertificates, type TestCertificates, type TestCertificateOptions } from './test-certificates';
+export { startPgBouncer, type PgBouncer, type PgBouncerOptions } from './pgbouncer';
