@@ -16,11 +16,13 @@ export interface FleetOptions {
   /** A consumer with nothing to do for this long gives its lease back, in milliseconds. */
   idleReleaseMs: number;
   /**
-   * Fair share when destinations with work outnumber the fleet's slots: a
-   * process at its `maxDestinations` gives back a destination it has held
-   * this long whenever another waits unleased, in milliseconds. Without it a
-   * destination that never runs dry keeps its slot forever and the waiting
-   * one (say, a dead worker's) is never served.
+   * Least time a destination is held before it may be handed to another
+   * worker, in milliseconds. Then a process gives back the destination it
+   * has held longest when it holds more than its fair share (another worker
+   * joined), or when it is at `maxDestinations` and another destination
+   * waits unleased. Without it a destination that never runs dry keeps its
+   * slot forever: a late worker gets nothing, and when destinations outnumber
+   * the fleet's slots the waiting ones (say, a dead worker's) are never served.
    */
   maxHoldMs: number;
 }
@@ -60,6 +62,8 @@ export class DestinationConsumers {
   private readonly unloadableUntil = new Map<string, number>();
   /** When this process leased each destination it holds, in ms since the epoch (a config restart keeps it). */
   private readonly leasedAt = new Map<string, number>();
+  /** When this process last said it is alive, in ms since the epoch (0: not yet). */
+  private lastHeartbeatAt = 0;
   private tickTimer: NodeJS.Timeout | undefined;
   private renewTimer: NodeJS.Timeout | undefined;
   private running = false;
@@ -102,6 +106,10 @@ export class DestinationConsumers {
 
   private async tick(): Promise<void> {
     try {
+      if (Date.now() - this.lastHeartbeatAt >= LEASE_RENEW_INTERVAL_MS) {
+        await this.deps.leases.heartbeat();
+        this.lastHeartbeatAt = Date.now();
+      }
       await this.maintainHeld();
       await this.acquireNew();
       this.lastTickOk = true;
@@ -130,8 +138,9 @@ export class DestinationConsumers {
   }
 
   private async acquireNew(): Promise<void> {
-    const rotatedOut = this.held.size >= this.options.maxDestinations ? await this.rotate() : undefined;
-    let free = this.options.maxDestinations - this.held.size;
+    const share = await this.fairShare();
+    const rotatedOut = this.held.size > share || this.held.size >= this.options.maxDestinations ? await this.rotate(share) : undefined;
+    let free = Math.min(share, this.options.maxDestinations) - this.held.size;
     if (free <= 0) return;
     const ready = await this.readyDestinations(free * 4 + this.held.size);
     // The destination just given back is not taken again at once: it was given back for another.
@@ -181,23 +190,42 @@ export class DestinationConsumers {
   }
 
   /**
-   * At capacity: gives back the destination held longest, if held at least
-   * `maxHoldMs`, when a destination with ready work has no holder at all.
-   * Returns the id given back. Time-slices the fleet's slots round-robin
-   * once demand exceeds them; costs nothing while every destination is held.
+   * Destinations this process should hold at most: those with ready work
+   * (held or not) over the live workers, rounded up, so the shares cover
+   * them all and a worker that joins finds its part. Assumes every worker
+   * runs with the same `maxDestinations`.
    */
-  private async rotate(): Promise<string | undefined> {
+  private async fairShare(): Promise<number> {
+    const [ready, workers] = await Promise.all([
+      this.deps.redis.zcount(workIndexKey(this.deps.prefix), '-inf', Date.now()),
+      this.deps.leases.liveWorkers(),
+    ]);
+    return Math.max(1, Math.ceil(ready / workers));
+  }
+
+  /**
+   * Gives back the destination held longest, if held at least `maxHoldMs`,
+   * when this process holds more than its fair `share` (another worker has
+   * room), or when it is at `maxDestinations` and a destination with ready
+   * work has no holder at all (demand exceeds the fleet's slots: they are
+   * time-sliced round-robin). One per tick. Returns the id given back.
+   */
+  private async rotate(share: number): Promise<string | undefined> {
     const now = Date.now();
     let oldest: string | undefined;
     for (const [id, at] of this.leasedAt) {
       if (now - at >= this.options.maxHoldMs && (oldest === undefined || at < this.leasedAt.get(oldest)!)) oldest = id;
     }
     if (oldest === undefined) return undefined;
-    const candidates = (await this.readyDestinations(WAITING_PROBE)).filter((id) => !this.held.has(id));
-    if (candidates.length === 0) return undefined;
-    const holders = await Promise.all(candidates.map((id) => this.deps.leases.holder(id)));
-    if (holders.every((holder) => holder !== null)) return undefined;
-    this.deps.logger.debug({ destinationId: oldest }, 'destination given back for one waiting without a holder');
+    if (this.held.size > share) {
+      this.deps.logger.debug({ destinationId: oldest, share }, 'destination given back: more than a fair share held');
+    } else {
+      const candidates = (await this.readyDestinations(WAITING_PROBE)).filter((id) => !this.held.has(id));
+      if (candidates.length === 0) return undefined;
+      const holders = await Promise.all(candidates.map((id) => this.deps.leases.holder(id)));
+      if (holders.every((holder) => holder !== null)) return undefined;
+      this.deps.logger.debug({ destinationId: oldest }, 'destination given back for one waiting without a holder');
+    }
     await this.release(oldest);
     return oldest;
   }
@@ -285,6 +313,7 @@ export class DestinationConsumers {
     if (this.tickTimer) clearTimeout(this.tickTimer);
     if (this.renewTimer) clearInterval(this.renewTimer);
     await this.ticking;
+    await this.deps.leases.leave().catch((error) => this.deps.logger.warn({ err: toError(error) }, 'could not leave the fleet; it forgets this worker within 10 s'));
     await Promise.all(
       [...this.held.keys()].map((id) =>
         this.release(id).catch((error) => this.deps.logger.warn({ err: toError(error), destinationId: id }, 'release failed')),

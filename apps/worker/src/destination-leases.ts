@@ -22,6 +22,15 @@ end
 return 0`;
 
 /**
+ * Key of the sorted set of live worker processes: member = worker id, score =
+ * its last heartbeat, in ms since the epoch. A worker silent for
+ * LEASE_TTL_MS is gone (its leases have run out too).
+ */
+function liveWorkersKey(prefix: string): string {
+  return `${prefix}:workers`;
+}
+
+/**
  * Leases on destinations, one holder at a time across the fleet: a worker
  * delivers to a destination only while it holds its lease, so the fleet's
  * connections to one database are bounded by that destination's
@@ -52,5 +61,22 @@ export class DestinationLeases {
 
   async release(destinationId: string): Promise<void> {
     await this.redis.eval(RELEASE_IF_OWNER, 1, leaseKey(this.prefix, destinationId), this.workerId);
+  }
+
+  /** Says this worker is alive (every renewal), and forgets workers silent for a lease's lifetime. */
+  async heartbeat(now = Date.now()): Promise<void> {
+    const key = liveWorkersKey(this.prefix);
+    await this.redis.zadd(key, now, this.workerId);
+    await this.redis.zremrangebyscore(key, '-inf', now - LEASE_TTL_MS);
+  }
+
+  /** Worker processes alive now, this one included (at least 1). */
+  async liveWorkers(now = Date.now()): Promise<number> {
+    return Math.max(1, await this.redis.zcount(liveWorkersKey(this.prefix), now - LEASE_TTL_MS, '+inf'));
+  }
+
+  /** Leaves the fleet (a graceful stop), so the others' shares grow at once. */
+  async leave(): Promise<void> {
+    await this.redis.zrem(liveWorkersKey(this.prefix), this.workerId);
   }
 }
