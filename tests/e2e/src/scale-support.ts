@@ -130,33 +130,6 @@ function socketInodes(pid: number): Set<string> {
   return inodes;
 }
 
-/**
- * TCP connections of process `pid` to 127.0.0.1:`remotePort` in state
- * ESTABLISHED, read from /proc: the kernel's own account, whatever names the
- * clients gave themselves.
- */
-export function establishedConnections(pid: number, remotePort: number): number {
-  const inodes = socketInodes(pid);
-  let count = 0;
-  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch {
-      continue;
-    }
-    for (const line of text.split('\n').slice(1)) {
-      const fields = line.trim().split(/\s+/);
-      if (fields.length < 10) continue;
-      const remote = fields[2]!;
-      const state = fields[3]!;
-      const inode = fields[9]!;
-      // State 01 = ESTABLISHED; ports are hex after the colon.
-      if (state === '01' && parseInt(remote.split(':')[1]!, 16) === remotePort && inodes.has(inode)) count++;
-    }
-  }
-  return count;
-}
 
 /** Local ports of the clients Redis lists (CLIENT LIST), with their names. */
 export async function redisClients(pipeline: Pipeline): Promise<Array<{ port: number; name: string }>> {
