@@ -12,8 +12,9 @@ import { deadLetterRoutes } from './routes/admin/dead-letters';
 import { destinationRoutes } from './routes/admin/destinations';
 import { tenantRoutes } from './routes/admin/tenants';
 import { EventHandlers } from './routes/event-handlers';
-import { eventFastPath } from './event-fast-path';
+import { eventFastPath, mountBeforeExpress } from './event-fast-path';
 import { healthRoutes } from './routes/health';
+import { openApiRoutes } from './routes/openapi';
 import { TenantDestinations } from './tenant-destinations';
 import { TenantRateLimiter } from './tenant-rate-limit';
 import { WriteKeyAuthenticator } from './write-key-auth';
@@ -51,8 +52,9 @@ export function createApp(deps: IngestDeps): Ingest {
   registerFleetGauges(deps.metrics, { db: deps.db, redis: deps.redis, prefix: deps.producer.prefix });
 
   app.set('etag', false);
-  app.use(eventFastPath(new EventHandlers({ auth, intake, rateLimiter }), deps.logger));
+  mountBeforeExpress(app, eventFastPath(new EventHandlers({ auth, intake, rateLimiter }), deps.logger));
   app.use(healthRoutes(deps));
+  app.use(openApiRoutes());
   // Everything under /admin (the API, Bull Board, unknown paths) is behind the token, checked before the body is read.
   app.use('/admin', requireAdmin(deps.adminToken), requireJsonIfBody);
   app.use(BULL_BOARD_PATH, bullBoardRouter(deps));
