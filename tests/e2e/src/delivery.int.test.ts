@@ -42,6 +42,21 @@ describe('delivery path, end to end on real servers', () => {
     });
   });
 
+  it('stores absent optional fields as SQL NULL, not JSON null', async () => {
+    const { metadata, customerExternalId, ...bare } = seedEvent({ idempotencyKey: 'no-optionals' });
+    void metadata;
+    void customerExternalId;
+    const answer = await pipeline.postEvent(bare);
+    expect(answer.status).toBe(202);
+    await waitFor(async () => (await pipeline.rows()).some((r) => r.event_id === answer.body.eventId), { description: 'the row' });
+    const check = await withPgClient(pipeline.customer.adminUrl, (c) =>
+      c.query('SELECT metadata IS NULL AS no_metadata, customer_external_id IS NULL AS no_customer FROM pushrail.events WHERE event_id = $1', [
+        answer.body.eventId,
+      ]),
+    );
+    expect(check.rows[0]).toEqual({ no_metadata: true, no_customer: true });
+  });
+
   it('gives the same idempotencyKey the same eventId and one row', async () => {
     const event = seedEvent({ idempotencyKey: 'retry-me-twice' });
     const first = await pipeline.postEvent(event);
