@@ -4,6 +4,7 @@ import { oneLine } from './admin-client';
 import { DEFAULT_URL } from './cli-config';
 import { registerDeadLetters } from './commands/dead-letters';
 import { registerDestinations } from './commands/destinations';
+import { registerKeys } from './commands/keys';
 import { registerMigrate } from './commands/migrate';
 import { registerTenants } from './commands/tenants';
 import { registerWriteKeys } from './commands/write-keys';
@@ -36,6 +37,7 @@ export function createProgram(ctx: CliContext): Command {
   registerDestinations(program, ctx);
   registerDeadLetters(program, ctx);
   registerMigrate(program, ctx);
+  registerKeys(program, ctx);
   return program;
 }
 

@@ -3,3 +3,5 @@ export * from './destination-store';
 export * from './migrate';
 export * from './records';
 export * from './fleet-queries';
+export * from './reencrypt-config';
+export * from './reencrypt-destinations';
