@@ -400,3 +400,20 @@ export async function startIngestReplica(pipeline: Pipeline): Promise<IngestRepl
 export async function controlRows(pipeline: Pipeline, table: string): Promise<Array<Record<string, unknown>>> {
   return withPgClient(pipeline.controlDatabase.url, async (client) => (await client.query(`SELECT * FROM ${quoteIdent(table)}`)).rows);
 }
+
+// --- every answer checked against the OpenAPI document (appended; nothing above changed) ---
+// An import below the code is still hoisted; it sits here so this hook stays one appended block.
+import { openApiChecker } from './openapi-response-check';
+
+/**
+ * Pipeline.request, and so admin/postEvent/postBatch, checks each answer
+ * against the /openapi.json the ingest serves: a status the document does not
+ * list for the route, or a body its schema refuses, fails the test with an
+ * OpenApiMismatchError naming route, status and the schema's complaints.
+ */
+const requestUnchecked = Pipeline.prototype.request;
+Pipeline.prototype.request = async function requestChecked(this: Pipeline, method, path, options) {
+  const answer = await requestUnchecked.call(this, method, path, options);
+  (await openApiChecker(this.baseUrl)).check(method, path, answer);
+  return answer;
+};

@@ -2,6 +2,7 @@ import type { ControlDb } from '@pushrail/control-db';
 import type { PushrailMetrics } from '@pushrail/observability';
 import { Router } from 'express';
 import type { Redis } from 'ioredis';
+import type { HealthResponse, ReadinessResponse } from './health-schemas';
 
 /** Longest a readiness probe waits for each dependency, in milliseconds. */
 const READY_TIMEOUT_MS = 1_000;
@@ -35,11 +36,11 @@ export async function readiness(checks: Record<string, () => Promise<unknown>>):
 export function healthRoutes(deps: { db: ControlDb; redis: Redis; metrics: PushrailMetrics }): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
-    res.json({ ok: true });
+    res.json({ ok: true } satisfies HealthResponse);
   });
   router.get('/readyz', async (_req, res) => {
     const report = await readiness({ redis: () => deps.redis.ping(), controlDb: () => deps.db.ping() });
-    res.status(report.ok ? 200 : 503).json(report);
+    res.status(report.ok ? 200 : 503).json(report satisfies ReadinessResponse);
   });
   router.get('/metrics', async (_req, res) => {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());

@@ -11,10 +11,10 @@ import {
 import type { EventProducer } from '@pushrail/queue';
 import { Router } from 'express';
 import type { Redis } from 'ioredis';
-import { z } from 'zod';
 import { HttpError, zodIssues } from '../../http-errors';
 import type { TenantDestinations } from '../../tenant-destinations';
 import { parseBody } from '../../validate-body';
+import { destinationListQuery, eventTypeQuery } from './destination-schemas';
 
 export interface DestinationRouteDeps {
   db: ControlDb;
@@ -37,9 +37,6 @@ function requireQueue(redis: Redis): void {
     throw new HttpError('unavailable', 'the event queue is unavailable; nothing was changed, retry later', {}, { 'Retry-After': '1' });
   }
 }
-
-const listQuery = z.object({ tenantId: z.string().uuid().optional() });
-const eventTypeQuery = z.object({ eventType: z.string().min(1).max(255).optional() });
 
 function parseConfig(store: DestinationStore, build: () => PostgresDestinationConfig): PostgresDestinationConfig {
   try {
@@ -96,7 +93,7 @@ export function destinationRoutes(deps: DestinationRouteDeps): Router {
   });
 
   router.get('/destinations', async (req, res) => {
-    const query = listQuery.safeParse(req.query);
+    const query = destinationListQuery.safeParse(req.query);
     if (!query.success) throw new HttpError('invalid_request', 'invalid query', { issues: zodIssues(query.error.issues) });
     const records = await db.listDestinations(query.data.tenantId);
     res.json({ items: records.map((r) => store.view(r)) });

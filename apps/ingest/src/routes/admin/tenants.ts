@@ -1,21 +1,14 @@
 import type { ControlDb, Tenant } from '@pushrail/control-db';
 import { generateWriteKey } from '@pushrail/crypto';
 import { Router } from 'express';
-import { z } from 'zod';
 import { HttpError } from '../../http-errors';
 import { parseBody } from '../../validate-body';
 import type { WriteKeyAuthenticator } from '../../write-key-auth';
+import { createTenantBody, patchTenantBody, type TenantResponse, type WriteKeyCreatedResponse } from './tenant-schemas';
 
-export const createTenantBody = z.object({ name: z.string().trim().min(1).max(200) }).strict();
-export const patchTenantBody = z
-  .object({
-    name: z.string().trim().min(1).max(200).optional(),
-    /** Events per second; null removes the limit. */
-    rateLimitPerSec: z.number().int().min(1).max(1_000_000).nullable().optional(),
-  })
-  .strict();
+export { createTenantBody, patchTenantBody } from './tenant-schemas';
 
-export function tenantView(t: Tenant) {
+export function tenantView(t: Tenant): TenantResponse {
   return { id: t.id, name: t.name, rateLimitPerSec: t.rateLimitPerSec, createdAt: t.createdAt.toISOString() };
 }
 
@@ -47,7 +40,7 @@ export function tenantRoutes(deps: { db: ControlDb; auth: WriteKeyAuthenticator 
     const { key, prefix, hash } = generateWriteKey();
     const record = await deps.db.createWriteKey(tenant.id, hash, prefix);
     // The only time the key is ever shown: it is stored as a hash.
-    res.status(201).json({ id: record.id, key, prefix, tenantId: tenant.id, createdAt: record.createdAt.toISOString() });
+    res.status(201).json({ id: record.id, key, prefix, tenantId: tenant.id, createdAt: record.createdAt.toISOString() } satisfies WriteKeyCreatedResponse);
   });
 
   router.delete('/write-keys/:id', async (req, res) => {

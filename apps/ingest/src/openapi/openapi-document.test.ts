@@ -1,0 +1,156 @@
+import type { Router } from 'express';
+import { deadLetterRoutes } from '../routes/admin/dead-letters';
+import { destinationRoutes } from '../routes/admin/destinations';
+import { tenantRoutes } from '../routes/admin/tenants';
+import { healthRoutes } from '../routes/health';
+import { openApiRoutes } from '../routes/openapi';
+import { buildOpenApiDocument, openApiJson } from './openapi-document';
+
+interface Operation {
+  security: Array<Record<string, string[]>>;
+  requestBody?: unknown;
+  parameters?: Array<{ name: string; in: string; required: boolean }>;
+  responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }>; headers?: Record<string, unknown> }>;
+}
+
+const document = buildOpenApiDocument() as {
+  openapi: string;
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
+};
+
+const operations = Object.entries(document.paths).flatMap(([path, item]) =>
+  Object.entries(item).map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, path, op })),
+);
+const documented = new Set(operations.map((o) => o.route));
+
+/** Every route of DESIGN.md's "HTTP (ingest)" table, as OpenAPI templates, and this document's own. */
+const DESIGN_ROUTES = [
+  'POST /v1/events',
+  'POST /v1/batch',
+  'POST /admin/v1/tenants',
+  'GET /admin/v1/tenants/{id}',
+  'PATCH /admin/v1/tenants/{id}',
+  'POST /admin/v1/tenants/{id}/write-keys',
+  'DELETE /admin/v1/write-keys/{id}',
+  'POST /admin/v1/destinations',
+  'GET /admin/v1/destinations',
+  'GET /admin/v1/destinations/{id}',
+  'PATCH /admin/v1/destinations/{id}',
+  'DELETE /admin/v1/destinations/{id}',
+  'POST /admin/v1/destinations/{id}/test',
+  'POST /admin/v1/destinations/{id}/pause',
+  'POST /admin/v1/destinations/{id}/resume',
+  'GET /admin/v1/destinations/{id}/ddl',
+  'GET /admin/v1/dead-letters',
+  'GET /admin/v1/dead-letters/{id}',
+  'POST /admin/v1/dead-letters/redrive',
+  'GET /admin/queues',
+  'GET /metrics',
+  'GET /healthz',
+  'GET /readyz',
+  'GET /openapi.json',
+];
+
+/** `METHOD /path/{param}` of each route an express router defines, under the prefix it is mounted at in app.ts. */
+function expressRoutes(prefix: string, router: Router): string[] {
+  return router.stack.flatMap((layer) =>
+    layer.route
+      ? Object.keys((layer.route as unknown as { methods: Record<string, boolean> }).methods).map(
+          (method) => `${method.toUpperCase()} ${prefix}${layer.route!.path.replace(/:(\w+)/g, '{$1}')}`,
+        )
+      : [],
+  );
+}
+
+const responseRef = (op: Operation, status: string) => op.responses[status]?.content?.['application/json']?.schema.$ref;
+
+describe('the OpenAPI document', () => {
+  test('is OpenAPI 3.1.0 and lists exactly the routes of DESIGN.md', () => {
+    expect(document.openapi).toBe('3.1.0');
+    expect([...documented].sort()).toEqual([...DESIGN_ROUTES].sort());
+  });
+
+  test('documents every route the express routers define (a new route without a catalogue entry fails here)', () => {
+    // The routers are only walked, never called: their dependencies are not needed.
+    const deps = {} as never;
+    const routes = [
+      ...expressRoutes('', healthRoutes(deps)),
+      ...expressRoutes('', openApiRoutes()),
+      ...expressRoutes('/admin/v1', tenantRoutes(deps)),
+      ...expressRoutes('/admin/v1', destinationRoutes(deps)),
+      ...expressRoutes('/admin/v1', deadLetterRoutes(deps)),
+    ];
+    expect(routes.length).toBeGreaterThan(15);
+    expect(routes.filter((r) => !documented.has(r))).toEqual([]);
+  });
+
+  test('every admin operation needs the admin token and lists 401; every public probe needs nothing', () => {
+    for (const { route, path, op } of operations) {
+      if (path.startsWith('/admin/')) {
+        expect({ route, security: op.security }).toEqual({ route, security: [{ adminToken: [] }] });
+        expect({ route, ref: responseRef(op, '401') }).toEqual({ route, ref: '#/components/schemas/Error' });
+      } else if (path.startsWith('/v1/')) {
+        expect({ route, security: op.security }).toEqual({ route, security: [{ writeKey: [] }] });
+        expect({ route, statuses: Object.keys(op.responses) }).toEqual({
+          route,
+          statuses: ['202', '400', '401', '413', '415', '429', '500', '503'],
+        });
+      } else {
+        expect({ route, security: op.security }).toEqual({ route, security: [] });
+      }
+    }
+  });
+
+  test('every operation with a JSON body answers 400, 413 and 415 in the Error shape', () => {
+    const withBody = operations.filter((o) => o.op.requestBody !== undefined);
+    expect(withBody.map((o) => o.route).sort()).toEqual([
+      'PATCH /admin/v1/destinations/{id}',
+      'PATCH /admin/v1/tenants/{id}',
+      'POST /admin/v1/dead-letters/redrive',
+      'POST /admin/v1/destinations',
+      'POST /admin/v1/tenants',
+      'POST /v1/batch',
+      'POST /v1/events',
+    ]);
+    for (const { route, op } of withBody) {
+      for (const status of ['400', '413', '415']) expect({ route, status, ref: responseRef(op, status) }).toEqual({ route, status, ref: '#/components/schemas/Error' });
+    }
+  });
+
+  test('every operation that reads the control database or Redis lists 500 in the Error shape', () => {
+    const cannotFail = ['GET /healthz', 'GET /readyz', 'GET /openapi.json'];
+    for (const { route, op } of operations.filter((o) => !cannotFail.includes(o.route))) {
+      expect({ route, ref: responseRef(op, '500') }).toEqual({ route, ref: '#/components/schemas/Error' });
+    }
+  });
+
+  test('429 and 503 say when to retry (Retry-After)', () => {
+    for (const { route, op } of operations) {
+      for (const status of ['429', '503'].filter((s) => op.responses[s] && responseRef(op, s) === '#/components/schemas/Error')) {
+        expect({ route, status, headers: Object.keys(op.responses[status]!.headers ?? {}) }).toEqual({ route, status, headers: ['Retry-After'] });
+      }
+    }
+  });
+
+  test('path parameters and query parameters come from the route schemas', () => {
+    const ddl = document.paths['/admin/v1/destinations/{id}/ddl']!.get!;
+    expect(ddl.parameters!.map((p) => `${p.in} ${p.name} ${p.required}`)).toEqual(['path id true', 'query eventType false']);
+    const deadLetters = document.paths['/admin/v1/dead-letters']!.get!;
+    expect(deadLetters.parameters!.map((p) => p.name)).toEqual(['destinationId', 'errorKind', 'since', 'until', 'status', 'limit', 'cursor']);
+  });
+
+  test('the batch body shows its events as EventEnvelope, and Error carries issues and invalidEvents', () => {
+    const schemas = document.components.schemas as Record<string, { properties: Record<string, { items?: unknown }> }>;
+    expect(schemas.BatchRequest!.properties.events!.items).toEqual({ $ref: '#/components/schemas/EventEnvelope' });
+    const error = schemas.Error!.properties.error as unknown as { properties: Record<string, unknown>; required: string[] };
+    expect(Object.keys(error.properties)).toEqual(['code', 'message', 'issues', 'invalidEvents']);
+    expect(error.required).toEqual(['code', 'message']);
+    expect(Object.keys(document.components.securitySchemes).sort()).toEqual(['adminToken', 'writeKey']);
+  });
+
+  test('is built once: the served text is the same string every time', () => {
+    expect(openApiJson()).toBe(openApiJson());
+    expect(JSON.parse(openApiJson())).toEqual(document);
+  });
+});

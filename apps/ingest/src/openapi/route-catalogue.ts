@@ -1,0 +1,489 @@
+import { postgresDestinationConfigSchema } from '@pushrail/destination-postgres';
+import { batchBodySchema, eventEnvelopeSchema, MAX_BATCH_EVENTS } from '@pushrail/events';
+import { z } from 'zod';
+import {
+  DEAD_LETTER_ID,
+  deadLetterListQuery,
+  deadLetterListResponse,
+  deadLetterResponse,
+  deadLetterSummaryResponse,
+  redriveBody,
+  redriveByIdsOutcomeResponse,
+  redriveOutcomeResponse,
+  redriveResponse,
+} from '../routes/admin/dead-letter-schemas';
+import {
+  createDestinationBody,
+  destinationListQuery,
+  destinationListResponse,
+  destinationResponse,
+  destinationTestResponse,
+  eventTypeQuery,
+  patchDestinationBody,
+} from '../routes/admin/destination-schemas';
+import { createTenantBody, patchTenantBody, tenantResponse, writeKeyCreatedResponse } from '../routes/admin/tenant-schemas';
+import { batchAcceptedResponse, eventAcceptedResponse } from '../routes/event-schemas';
+import { healthResponse, readinessResponse } from '../routes/health-schemas';
+import { openApiDocumentResponse } from '../routes/openapi-schemas';
+import { errorResponse } from './error-schema';
+
+/**
+ * Every route of the ingest HTTP API, one entry each, with the zod schemas the
+ * routes themselves use (requests) or whose types their views return
+ * (responses). openapi-document.ts turns this into the OpenAPI document;
+ * nothing here is a second copy of a schema.
+ */
+
+/** Request bodies by component name, converted as zod's input (fields with defaults optional, before transforms). */
+export const REQUEST_SCHEMAS = {
+  EventEnvelope: eventEnvelopeSchema,
+  BatchRequest: batchBodySchema,
+  CreateTenantRequest: createTenantBody,
+  PatchTenantRequest: patchTenantBody,
+  CreateDestinationRequest: createDestinationBody,
+  PatchDestinationRequest: patchDestinationBody,
+  RedriveRequest: redriveBody,
+} satisfies Record<string, z.ZodType>;
+
+/** Response bodies by component name, converted as zod's output (what the views build). */
+export const RESPONSE_SCHEMAS = {
+  Error: errorResponse,
+  EventAccepted: eventAcceptedResponse,
+  BatchAccepted: batchAcceptedResponse,
+  Health: healthResponse,
+  Readiness: readinessResponse,
+  Tenant: tenantResponse,
+  WriteKeyCreated: writeKeyCreatedResponse,
+  DestinationConfig: postgresDestinationConfigSchema,
+  Destination: destinationResponse,
+  DestinationList: destinationListResponse,
+  DestinationTestReport: destinationTestResponse,
+  DeadLetterSummary: deadLetterSummaryResponse,
+  DeadLetterList: deadLetterListResponse,
+  DeadLetter: deadLetterResponse,
+  RedriveOutcome: redriveOutcomeResponse,
+  RedriveByIdsOutcome: redriveByIdsOutcomeResponse,
+  RedriveResult: redriveResponse,
+  OpenApiDocument: openApiDocumentResponse,
+} satisfies Record<string, z.ZodType>;
+
+export type RequestSchemaName = keyof typeof REQUEST_SCHEMAS;
+export type ResponseSchemaName = keyof typeof RESPONSE_SCHEMAS;
+
+/** Descriptions of the components whose zod schemas live in other packages and carry none. */
+export const COMPONENT_DESCRIPTIONS: Partial<Record<RequestSchemaName | ResponseSchemaName, string>> = {
+  EventEnvelope: 'The canonical event. An event is at most 1 MB of JSON; `payload` and `metadata` nest at most 32 levels.',
+  BatchRequest: `Up to ${MAX_BATCH_EVENTS} events, all or nothing: each is validated as an EventEnvelope, and one invalid event refuses the batch (400 \`invalid_events\` lists every bad index).`,
+  DestinationConfig:
+    'A POSTGRES destination\'s config as answers show it: every default filled in, and `auth.password` always "[REDACTED]".',
+};
+
+/**
+ * `POST /v1/batch`'s `events` are `unknown` to zod (each is validated on its
+ * own, so every bad index is reported); the document shows them as what they
+ * must be.
+ */
+export const DOCUMENT_AS: ReadonlyMap<z.core.$ZodType, RequestSchemaName> = new Map([[batchBodySchema.shape.events.element, 'EventEnvelope']]);
+
+/** Response headers the document names (components.headers). */
+export const HEADERS = {
+  RetryAfter: { name: 'Retry-After', description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 1 } },
+  WWWAuthenticate: {
+    name: 'WWW-Authenticate',
+    description: 'The schemes the admin token may come in: `Bearer realm="pushrail-admin", Basic realm="pushrail-admin"`',
+    schema: { type: 'string' },
+  },
+} as const;
+export type HeaderName = keyof typeof HEADERS;
+
+export type ResponseSpec =
+  /** A JSON body of a component of RESPONSE_SCHEMAS. */
+  | { description: string; json: ResponseSchemaName; headers?: HeaderName[] }
+  /** A body of another media type, not described further. */
+  | { description: string; media: 'text/plain' | 'text/html' }
+  /** No body. */
+  | { description: string };
+
+export type Tag = 'events' | 'tenants' | 'destinations' | 'dead-letters' | 'operations';
+
+export const TAGS: Record<Tag, string> = {
+  events: 'Events in, with a write key',
+  tenants: 'Tenants and their write keys',
+  destinations: 'Where a tenant\'s events are delivered',
+  'dead-letters': 'Events that could not be delivered: list, inspect, redrive',
+  operations: 'Health, metrics, Bull Board and this document',
+};
+
+export interface RouteSpec {
+  method: 'get' | 'post' | 'patch' | 'delete';
+  /** OpenAPI path template: `/admin/v1/tenants/{id}`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tag: Tag;
+  auth: 'writeKey' | 'adminToken' | 'none';
+  /** Each `{…}` of `path`, as a zod schema with its description. */
+  pathParams?: Record<string, z.ZodType>;
+  /** The query string, as the zod object the route parses it with. */
+  query?: z.ZodType;
+  /** The JSON request body. */
+  body?: RequestSchemaName;
+  /** Every status the route answers with. */
+  responses: Record<number, ResponseSpec>;
+}
+
+const error = (description: string, headers?: HeaderName[]): ResponseSpec => ({ description, json: 'Error', ...(headers ? { headers } : {}) });
+
+/** Any route that reads the control database or Redis may fail unexpectedly; the answer says nothing more (http-errors.ts). */
+const INTERNAL = {
+  500: error('An unexpected failure (`internal`); the answer reveals nothing, the cause is in the log'),
+} satisfies Record<number, ResponseSpec>;
+
+/** Statuses of every admin route: the token is checked before anything else. */
+const ADMIN = {
+  401: error('No or wrong admin token (a 401, never a redirect)', ['WWWAuthenticate']),
+  ...INTERNAL,
+} satisfies Record<number, ResponseSpec>;
+
+/** Statuses of a route that reads a JSON body, besides its own validation's 400. */
+const JSON_BODY = {
+  413: error('The body is over the 5 MB limit'),
+  415: error('The body is not `application/json` (UTF-8)'),
+} satisfies Record<number, ResponseSpec>;
+
+const badRequest = (what: string): ResponseSpec =>
+  error(`${what}; \`issues\` gives the path and problem of each (\`invalid_request\`), or the body is not JSON (\`invalid_json\`)`);
+const badQuery = (what: string): ResponseSpec => error(`${what}; \`issues\` gives each problem (\`invalid_request\`)`);
+const notFound = (what: string): ResponseSpec => error(`No such ${what}`);
+const QUEUE_DOWN = error('Redis cannot take the change now; nothing was changed, retry later', ['RetryAfter']);
+
+const tenantId = z.uuid().describe('A tenant id (anything else is a 404)');
+const destinationId = z.uuid().describe('A destination id (anything else is a 404)');
+const writeKeyId = z.uuid().describe('A write key id (anything else is a 404)');
+const deadLetterId = z.string().regex(DEAD_LETTER_ID).describe('A dead letter id: a positive whole number (anything else is a 404)');
+
+const WRITE_KEY_ERRORS = {
+  401: error('Missing, unknown or revoked write key'),
+  415: JSON_BODY[415],
+  429: error("The tenant is over its rate limit (`rateLimitPerSec`); nothing was accepted", ['RetryAfter']),
+  503: error('Redis cannot take the write; nothing was accepted (never a 202 then), retry later', ['RetryAfter']),
+  ...INTERNAL,
+} satisfies Record<number, ResponseSpec>;
+
+export const ROUTES: readonly RouteSpec[] = [
+  {
+    method: 'post',
+    path: '/v1/events',
+    operationId: 'postEvent',
+    summary: 'Send one event',
+    description: 'Answers 202 once the event is durable in Redis for every destination of the tenant.',
+    tag: 'events',
+    auth: 'writeKey',
+    body: 'EventEnvelope',
+    responses: {
+      202: { description: 'Accepted: durable in Redis for every destination', json: 'EventAccepted' },
+      400: badRequest('The event is invalid; nothing was accepted'),
+      ...WRITE_KEY_ERRORS,
+      413: error('The body is over the 5 MB limit, or the event over the 1 MB limit'),
+    },
+  },
+  {
+    method: 'post',
+    path: '/v1/batch',
+    operationId: 'postBatch',
+    summary: `Send up to ${MAX_BATCH_EVENTS} events, all or nothing`,
+    tag: 'events',
+    auth: 'writeKey',
+    body: 'BatchRequest',
+    responses: {
+      202: { description: 'Every event accepted: durable in Redis for every destination', json: 'BatchAccepted' },
+      400: error(
+        'Nothing was accepted: the body is not JSON (`invalid_json`) or not `{"events":[…]}` with 1 to ' +
+          `${MAX_BATCH_EVENTS} events (\`invalid_request\`, with \`issues\`), or some events are invalid (\`invalid_events\`, with \`invalidEvents\` listing each bad index)`,
+      ),
+      ...WRITE_KEY_ERRORS,
+      413: JSON_BODY[413],
+    },
+  },
+  {
+    method: 'post',
+    path: '/admin/v1/tenants',
+    operationId: 'createTenant',
+    summary: 'Create a tenant',
+    tag: 'tenants',
+    auth: 'adminToken',
+    body: 'CreateTenantRequest',
+    responses: { 201: { description: 'Created', json: 'Tenant' }, 400: badRequest('The body is invalid'), ...ADMIN, ...JSON_BODY },
+  },
+  {
+    method: 'get',
+    path: '/admin/v1/tenants/{id}',
+    operationId: 'getTenant',
+    summary: 'Get a tenant',
+    tag: 'tenants',
+    auth: 'adminToken',
+    pathParams: { id: tenantId },
+    responses: { 200: { description: 'The tenant', json: 'Tenant' }, ...ADMIN, 404: notFound('tenant') },
+  },
+  {
+    method: 'patch',
+    path: '/admin/v1/tenants/{id}',
+    operationId: 'patchTenant',
+    summary: 'Rename a tenant or set its rate limit',
+    description: 'A rate limit takes effect on every ingest process within 2 seconds.',
+    tag: 'tenants',
+    auth: 'adminToken',
+    pathParams: { id: tenantId },
+    body: 'PatchTenantRequest',
+    responses: {
+      200: { description: 'The tenant as changed', json: 'Tenant' },
+      400: badRequest('The body is invalid'),
+      ...ADMIN,
+      404: notFound('tenant'),
+      ...JSON_BODY,
+    },
+  },
+  {
+    method: 'post',
+    path: '/admin/v1/tenants/{id}/write-keys',
+    operationId: 'createWriteKey',
+    summary: 'Create a write key',
+    description: 'The key is in this answer only: it is stored hashed.',
+    tag: 'tenants',
+    auth: 'adminToken',
+    pathParams: { id: tenantId },
+    responses: { 201: { description: 'Created; `key` is shown this once', json: 'WriteKeyCreated' }, ...ADMIN, 404: notFound('tenant') },
+  },
+  {
+    method: 'delete',
+    path: '/admin/v1/write-keys/{id}',
+    operationId: 'revokeWriteKey',
+    summary: 'Revoke a write key',
+    description: 'The key stops working at once on this process, and within 0.5 s on every other.',
+    tag: 'tenants',
+    auth: 'adminToken',
+    pathParams: { id: writeKeyId },
+    responses: { 204: { description: 'Revoked' }, ...ADMIN, 404: notFound('write key') },
+  },
+  {
+    method: 'post',
+    path: '/admin/v1/destinations',
+    operationId: 'createDestination',
+    summary: 'Create a destination',
+    description:
+      'The config is validated, and its host must resolve to public addresses only (the SSRF guard) unless PUSHRAIL_ALLOW_PRIVATE_HOSTS is true. The password is stored encrypted and never shown again.',
+    tag: 'destinations',
+    auth: 'adminToken',
+    body: 'CreateDestinationRequest',
+    responses: {
+      201: { description: 'Created, secrets redacted', json: 'Destination' },
+      400: badRequest('The config is invalid, or its host is not allowed'),
+      ...ADMIN,
+      404: notFound('tenant'),
+      ...JSON_BODY,
+    },
+  },
+  {
+    method: 'get',
+    path: '/admin/v1/destinations',
+    operationId: 'listDestinations',
+    summary: 'List destinations',
+    tag: 'destinations',
+    auth: 'adminToken',
+    query: destinationListQuery,
+    responses: {
+      200: { description: 'Every destination (of the tenant, when given), secrets redacted', json: 'DestinationList' },
+      400: badQuery('The query is invalid'),
+      ...ADMIN,
+    },
+  },
+  {
+    method: 'get',
+    path: '/admin/v1/destinations/{id}',
+    operationId: 'getDestination',
+    summary: 'Get a destination',
+    tag: 'destinations',
+    auth: 'adminToken',
+    pathParams: { id: destinationId },
+    responses: { 200: { description: 'The destination, secrets redacted', json: 'Destination' }, ...ADMIN, 404: notFound('destination') },
+  },
+  {
+    method: 'patch',
+    path: '/admin/v1/destinations/{id}',
+    operationId: 'patchDestination',
+    summary: 'Change a destination',
+    description: 'The fields given are merged over the stored config, and the result is validated like a create (SSRF guard included).',
+    tag: 'destinations',
+    auth: 'adminToken',
+    pathParams: { id: destinationId },
+    body: 'PatchDestinationRequest',
+    responses: {
+      200: { description: 'The destination as changed, secrets redacted', json: 'Destination' },
+      400: badRequest('The merged config is invalid, its host is not allowed, or the patch names `tenantId` or `type`'),
+      ...ADMIN,
+      404: notFound('destination'),
+      ...JSON_BODY,
+    },
+  },
+  {
+    method: 'delete',
+    path: '/admin/v1/destinations/{id}',
+    operationId: 'deleteDestination',
+    summary: 'Delete a destination',
+    description: 'Its queued events are dropped: they have nowhere to go any more.',
+    tag: 'destinations',
+    auth: 'adminToken',
+    pathParams: { id: destinationId },
+    responses: { 204: { description: 'Deleted' }, ...ADMIN, 404: notFound('destination'), 503: QUEUE_DOWN },
+  },
+  {
+    method: 'post',
+    path: '/admin/v1/destinations/{id}/test',
+    operationId: 'testDestination',
+    summary: 'Check a destination',
+    description:
+      'Connects, checks TLS, and tries an INSERT inside a transaction that is rolled back. A reachable but wrong destination (missing table, no privilege) answers 200 with `ok: false` and the failing check; a 4xx means the request itself is bad.',
+    tag: 'destinations',
+    auth: 'adminToken',
+    pathParams: { id: destinationId },
+    query: eventTypeQuery,
+    responses: {
+      200: { description: 'What each check found', json: 'DestinationTestReport' },
+      400: badQuery('The query is invalid'),
+      ...ADMIN,
+      404: notFound('destination'),
+    },
+  },
+  {
+    method: 'post',
+    path: '/admin/v1/destinations/{id}/pause',
+    operationId: 'pauseDestination',
+    summary: 'Pause a destination',
+    description: 'Events are still accepted and queued; none are delivered until it is resumed.',
+    tag: 'destinations',
+    auth: 'adminToken',
+    pathParams: { id: destinationId },
+    responses: { 200: { description: 'The destination, paused', json: 'Destination' }, ...ADMIN, 404: notFound('destination'), 503: QUEUE_DOWN },
+  },
+  {
+    method: 'post',
+    path: '/admin/v1/destinations/{id}/resume',
+    operationId: 'resumeDestination',
+    summary: 'Resume a destination',
+    tag: 'destinations',
+    auth: 'adminToken',
+    pathParams: { id: destinationId },
+    responses: { 200: { description: 'The destination, running', json: 'Destination' }, ...ADMIN, 404: notFound('destination'), 503: QUEUE_DOWN },
+  },
+  {
+    method: 'get',
+    path: '/admin/v1/destinations/{id}/ddl',
+    operationId: 'getDestinationDdl',
+    summary: 'The DDL and GRANTs the customer runs',
+    description:
+      'CREATE TABLE and GRANT statements for the INSERT-only role. Pushrail never creates the customer\'s tables. In `per_event_type` mode, `eventType` names the table of that type.',
+    tag: 'destinations',
+    auth: 'adminToken',
+    pathParams: { id: destinationId },
+    query: eventTypeQuery,
+    responses: {
+      200: { description: 'SQL to run on the customer\'s database', media: 'text/plain' },
+      400: badQuery('The query is invalid'),
+      ...ADMIN,
+      404: notFound('destination'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/admin/v1/dead-letters',
+    operationId: 'listDeadLetters',
+    summary: 'List dead letters',
+    description: 'Oldest first, a page at a time; `since`/`until` filter on the time the event was dead-lettered.',
+    tag: 'dead-letters',
+    auth: 'adminToken',
+    query: deadLetterListQuery,
+    responses: {
+      200: { description: 'A page of dead letters, without their events', json: 'DeadLetterList' },
+      400: badQuery('The query is invalid'),
+      ...ADMIN,
+    },
+  },
+  {
+    method: 'get',
+    path: '/admin/v1/dead-letters/{id}',
+    operationId: 'getDeadLetter',
+    summary: 'Get a dead letter with its event and error',
+    tag: 'dead-letters',
+    auth: 'adminToken',
+    pathParams: { id: deadLetterId },
+    responses: { 200: { description: 'The dead letter', json: 'DeadLetter' }, ...ADMIN, 404: notFound('dead letter') },
+  },
+  {
+    method: 'post',
+    path: '/admin/v1/dead-letters/redrive',
+    operationId: 'redriveDeadLetters',
+    summary: 'Send dead letters through again',
+    description:
+      'By ids, or by destination with optional error kind and time range. Only dead letters not yet redriven are sent, so a repeat sends nothing twice, and the customer\'s table skips an event already there.',
+    tag: 'dead-letters',
+    auth: 'adminToken',
+    body: 'RedriveRequest',
+    responses: {
+      202: { description: 'Enqueued again (RedriveByIdsOutcome for a redrive by ids)', json: 'RedriveResult' },
+      400: badRequest('The body is invalid'),
+      ...ADMIN,
+      ...JSON_BODY,
+    },
+  },
+  {
+    method: 'get',
+    path: '/admin/queues',
+    operationId: 'bullBoard',
+    summary: 'Bull Board',
+    description:
+      'Every destination\'s queue, named after the destination. A browser may send the admin token as the password of HTTP Basic.',
+    tag: 'operations',
+    auth: 'adminToken',
+    responses: { 200: { description: 'Bull Board\'s page', media: 'text/html' }, ...ADMIN },
+  },
+  {
+    method: 'get',
+    path: '/metrics',
+    operationId: 'metrics',
+    summary: 'Prometheus metrics',
+    tag: 'operations',
+    auth: 'none',
+    responses: { 200: { description: 'Prometheus text exposition format', media: 'text/plain' }, ...INTERNAL },
+  },
+  {
+    method: 'get',
+    path: '/healthz',
+    operationId: 'health',
+    summary: 'Liveness',
+    tag: 'operations',
+    auth: 'none',
+    responses: { 200: { description: 'The process lives', json: 'Health' } },
+  },
+  {
+    method: 'get',
+    path: '/readyz',
+    operationId: 'readiness',
+    summary: 'Readiness: Redis and the control database answer',
+    tag: 'operations',
+    auth: 'none',
+    responses: {
+      200: { description: 'Ready', json: 'Readiness' },
+      503: { description: 'Not ready: `checks` names the dependency that did not answer', json: 'Readiness' },
+    },
+  },
+  {
+    method: 'get',
+    path: '/openapi.json',
+    operationId: 'openApiDocument',
+    summary: 'This document',
+    tag: 'operations',
+    auth: 'none',
+    responses: { 200: { description: 'The OpenAPI 3.1 document of this API', json: 'OpenApiDocument' } },
+  },
+];

@@ -1,0 +1,204 @@
+/**
+ * Every response the OpenAPI document lists is produced here by a real
+ * request, and each one passes the check Pipeline.request runs (status,
+ * media type, headers and body against the document). The 503s come from
+ * killing this file's own Redis (SIGKILL) at the end. The last test fails
+ * when the document lists a response no request here produced (500 aside),
+ * so a new route or status must come with a request that proves it.
+ */
+import { randomUUID } from 'node:crypto';
+import { startRedisServer, waitFor, type RedisServer } from '@pushrail/testing';
+import { openApiChecker } from './openapi-response-check';
+import { ADMIN_TOKEN, Pipeline, seedEvent, type HttpAnswer } from './pipeline';
+
+interface DocumentedOperation {
+  method: string;
+  template: string;
+  security: Array<Record<string, string[]>>;
+  hasBody: boolean;
+}
+
+/** Over the 5 MB body limit, as one JSON string. */
+const OVER_BODY_LIMIT = 'x'.repeat(5 * 1024 * 1024 + 1024);
+
+describe('every response of the OpenAPI document, from real requests (Redis killed for the 503s)', () => {
+  let redis: RedisServer;
+  let pipeline: Pipeline;
+  let operations: DocumentedOperation[];
+
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    pipeline = await Pipeline.start({ redisUrl: redis.url, startWorker: false });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- OpenAPI JSON
+    const paths = (await pipeline.request('GET', '/openapi.json')).body.paths as Record<string, Record<string, any>>;
+    operations = Object.entries(paths).flatMap(([template, item]) =>
+      Object.entries(item).map(([method, op]) => ({ method: method.toUpperCase(), template, security: op.security, hasBody: op.requestBody !== undefined })),
+    );
+  });
+
+  afterAll(async () => {
+    await redis.start();
+    await pipeline.close();
+    await redis.destroy();
+  });
+
+  /** The template with a fresh UUID for each parameter (a syntactically valid id that names nothing). */
+  const concrete = (template: string) => template.replace(/\{\w+\}/g, () => randomUUID());
+
+  /** The credential an operation asks for, as headers. */
+  function credential(op: DocumentedOperation): Record<string, string> {
+    const scheme = Object.keys(op.security[0] ?? {})[0];
+    if (scheme === 'adminToken') return { authorization: `Bearer ${ADMIN_TOKEN}` };
+    if (scheme === 'writeKey') return { authorization: `Bearer ${pipeline.writeKey}` };
+    return {};
+  }
+
+  function expectStatus(answer: HttpAnswer, status: number, what: string): void {
+    expect({ what, status: answer.status, body: answer.status === status ? undefined : answer.text.slice(0, 300) }).toEqual({ what, status, body: undefined });
+  }
+
+  it('answers 401 on every operation that needs a credential, when it is missing', async () => {
+    for (const op of operations.filter((o) => o.security.length > 0)) {
+      const body = op.hasBody ? { body: {} } : {};
+      expectStatus(await pipeline.request(op.method, concrete(op.template), body), 401, `${op.method} ${op.template}`);
+    }
+  });
+
+  it('answers 413 and 415 on every operation that reads a JSON body', async () => {
+    for (const op of operations.filter((o) => o.hasBody)) {
+      const what = `${op.method} ${op.template}`;
+      const path = concrete(op.template);
+      expectStatus(await pipeline.request(op.method, path, { body: { name: OVER_BODY_LIMIT }, headers: credential(op) }), 413, what);
+      const plain = { rawBody: '{"name":"plain"}', headers: { ...credential(op), 'content-type': 'text/plain' } };
+      expectStatus(await pipeline.request(op.method, path, plain), 415, what);
+    }
+  });
+
+  it('answers the events routes: 202, 400, 413 for one event over 1 MB, 429 over the tenant rate', async () => {
+    expectStatus(await pipeline.postEvent(seedEvent()), 202, 'event');
+    expectStatus(await pipeline.postEvent({ ...seedEvent(), occurredAt: 'yesterday' }), 400, 'invalid event');
+    expectStatus(await pipeline.postEvent(seedEvent({ payload: { note: 'x'.repeat(1024 * 1024) } })), 413, 'event over 1 MB');
+    expectStatus(await pipeline.postBatch([seedEvent({ idempotencyKey: 'a' }), seedEvent({ idempotencyKey: 'b' })]), 202, 'batch');
+    expectStatus(await pipeline.postBatch([seedEvent(), { eventType: '' }]), 400, 'batch with an invalid event');
+
+    const limited = await pipeline.admin('POST', '/admin/v1/tenants', { name: 'Limited' });
+    expectStatus(await pipeline.admin('PATCH', `/admin/v1/tenants/${limited.body.id}`, { rateLimitPerSec: 1 }), 200, 'rate limit set');
+    const key = (await pipeline.admin('POST', `/admin/v1/tenants/${limited.body.id}/write-keys`)).body.key as string;
+    // A bucket of 1 event a second: the second of two quick requests is over it.
+    for (const send of [() => pipeline.postEvent(seedEvent(), key), () => pipeline.postBatch([seedEvent()], key)]) {
+      await waitFor(async () => (await send()).status === 429, { timeoutMs: 10_000, description: 'a 429 from a tenant limited to 1 event/s' });
+    }
+  });
+
+  it('answers the tenant and write-key routes: success, 400 and 404', async () => {
+    const created = await pipeline.admin('POST', '/admin/v1/tenants', { name: 'Tour' });
+    expectStatus(created, 201, 'tenant created');
+    expectStatus(await pipeline.admin('POST', '/admin/v1/tenants', { name: '' }), 400, 'tenant without a name');
+    expectStatus(await pipeline.admin('GET', `/admin/v1/tenants/${created.body.id}`), 200, 'tenant read');
+    expectStatus(await pipeline.admin('PATCH', `/admin/v1/tenants/${created.body.id}`, { rateLimitPerSec: null }), 200, 'tenant patched');
+    expectStatus(await pipeline.admin('PATCH', `/admin/v1/tenants/${created.body.id}`, { rateLimitPerSec: 0 }), 400, 'bad rate limit');
+    expectStatus(await pipeline.admin('PATCH', `/admin/v1/tenants/${randomUUID()}`, { name: 'Nobody' }), 404, 'patch of no tenant');
+    expectStatus(await pipeline.admin('GET', `/admin/v1/tenants/${randomUUID()}`), 404, 'no tenant');
+    const key = await pipeline.admin('POST', `/admin/v1/tenants/${created.body.id}/write-keys`);
+    expectStatus(key, 201, 'write key created');
+    expectStatus(await pipeline.admin('POST', `/admin/v1/tenants/${randomUUID()}/write-keys`), 404, 'write key of no tenant');
+    expectStatus(await pipeline.admin('DELETE', `/admin/v1/write-keys/${key.body.id}`), 204, 'write key revoked');
+    expectStatus(await pipeline.admin('DELETE', `/admin/v1/write-keys/${randomUUID()}`), 404, 'no write key');
+  });
+
+  it('answers the destination routes: success, 400 and 404, the DDL as text and the test report', async () => {
+    const id = pipeline.destinationId;
+    const created = await pipeline.admin('POST', '/admin/v1/destinations', { tenantId: pipeline.tenantId, ...pipeline.destinationConfig({ name: 'Second' }) });
+    expectStatus(created, 201, 'destination created');
+    expectStatus(await pipeline.admin('POST', '/admin/v1/destinations', { tenantId: pipeline.tenantId, ...pipeline.destinationConfig({ port: 0 }) }), 400, 'bad port');
+    expectStatus(
+      await pipeline.admin('POST', '/admin/v1/destinations', { tenantId: randomUUID(), ...pipeline.destinationConfig() }),
+      404,
+      'destination of no tenant',
+    );
+    expectStatus(await pipeline.admin('GET', `/admin/v1/destinations?tenantId=${pipeline.tenantId}`), 200, 'list');
+    expectStatus(await pipeline.admin('GET', '/admin/v1/destinations?tenantId=nope'), 400, 'list by a bad tenant id');
+    expectStatus(await pipeline.admin('GET', `/admin/v1/destinations/${id}`), 200, 'read');
+    expectStatus(await pipeline.admin('GET', `/admin/v1/destinations/${randomUUID()}`), 404, 'read of none');
+    expectStatus(await pipeline.admin('PATCH', `/admin/v1/destinations/${id}`, { batchSize: 500 }), 200, 'patched');
+    expectStatus(await pipeline.admin('PATCH', `/admin/v1/destinations/${id}`, { batchSize: 5000 }), 400, 'batch size too large');
+    expectStatus(await pipeline.admin('PATCH', `/admin/v1/destinations/${randomUUID()}`, { batchSize: 500 }), 404, 'patch of none');
+    const test = await pipeline.admin('POST', `/admin/v1/destinations/${id}/test`);
+    expectStatus(test, 200, 'test');
+    expect(test.body.ok).toBe(true);
+    expectStatus(await pipeline.admin('POST', `/admin/v1/destinations/${id}/test?eventType=`), 400, 'test with an empty event type');
+    expectStatus(await pipeline.admin('POST', `/admin/v1/destinations/${randomUUID()}/test`), 404, 'test of none');
+    const ddl = await pipeline.admin('GET', `/admin/v1/destinations/${id}/ddl`);
+    expectStatus(ddl, 200, 'ddl');
+    expect(ddl.text).toMatch(/CREATE TABLE/);
+    expectStatus(await pipeline.admin('GET', `/admin/v1/destinations/${id}/ddl?eventType=`), 400, 'ddl with an empty event type');
+    expectStatus(await pipeline.admin('GET', `/admin/v1/destinations/${randomUUID()}/ddl`), 404, 'ddl of none');
+    for (const action of ['pause', 'resume']) {
+      expectStatus(await pipeline.admin('POST', `/admin/v1/destinations/${id}/${action}`), 200, action);
+      expectStatus(await pipeline.admin('POST', `/admin/v1/destinations/${randomUUID()}/${action}`), 404, `${action} of none`);
+    }
+    expectStatus(await pipeline.admin('DELETE', `/admin/v1/destinations/${created.body.id}`), 204, 'deleted');
+    expectStatus(await pipeline.admin('DELETE', `/admin/v1/destinations/${created.body.id}`), 404, 'deleted twice');
+  });
+
+  it('answers the dead-letter routes: a page, one with its event, a redrive by ids and by destination, 400 and 404', async () => {
+    const queued = { id: randomUUID(), receivedAt: Date.now(), event: seedEvent() };
+    const now = new Date();
+    await pipeline.db.insertDeadLetters([
+      {
+        destinationId: pipeline.destinationId,
+        eventId: queued.id,
+        jobId: `tour-${randomUUID()}`,
+        eventJson: JSON.stringify(queued),
+        errorKind: 'permanent',
+        errorCode: '42P01',
+        errorMessage: 'relation "pushrail.events" does not exist',
+        attempts: 1,
+        firstFailedAt: now,
+        lastFailedAt: now,
+      },
+    ]);
+    const page = await pipeline.admin('GET', `/admin/v1/dead-letters?destinationId=${pipeline.destinationId}&limit=10`);
+    expectStatus(page, 200, 'list');
+    expect(page.body.items).toHaveLength(1);
+    expectStatus(await pipeline.admin('GET', '/admin/v1/dead-letters?limit=0'), 400, 'list with limit 0');
+    expectStatus(await pipeline.admin('GET', `/admin/v1/dead-letters/${page.body.items[0].id}`), 200, 'one');
+    expectStatus(await pipeline.admin('GET', '/admin/v1/dead-letters/999999999'), 404, 'none');
+    const byIds = await pipeline.admin('POST', '/admin/v1/dead-letters/redrive', { ids: [page.body.items[0].id, '999999999'] });
+    expectStatus(byIds, 202, 'redrive by ids');
+    expect(byIds.body).toMatchObject({ redriven: 1, notFound: 1 });
+    expectStatus(await pipeline.admin('POST', '/admin/v1/dead-letters/redrive', { destinationId: pipeline.destinationId }), 202, 'redrive by destination');
+    expectStatus(await pipeline.admin('POST', '/admin/v1/dead-letters/redrive', {}), 400, 'redrive of nothing');
+  });
+
+  it('answers the operator routes: Bull Board as HTML, metrics as text, health, readiness and this document', async () => {
+    const board = await pipeline.admin('GET', '/admin/queues');
+    expectStatus(board, 200, 'Bull Board');
+    expect(board.headers.get('content-type')).toMatch(/^text\/html/);
+    expectStatus(await pipeline.request('GET', '/metrics'), 200, 'metrics');
+    expectStatus(await pipeline.request('GET', '/healthz'), 200, 'liveness');
+    expectStatus(await pipeline.request('GET', '/readyz'), 200, 'readiness');
+    expectStatus(await pipeline.request('GET', '/openapi.json'), 200, 'document');
+  });
+
+  it('answers 503 where the document says so once Redis is killed (SIGKILL)', async () => {
+    await redis.kill();
+    await waitFor(() => pipeline.redis.status !== 'ready', { timeoutMs: 10_000, description: 'the producer connection to notice Redis died' });
+    expectStatus(await pipeline.postEvent(seedEvent({ idempotencyKey: 'while-dead' })), 503, 'event');
+    expectStatus(await pipeline.postBatch([seedEvent({ idempotencyKey: 'while-dead-batch' })]), 503, 'batch');
+    expectStatus(await pipeline.request('GET', '/readyz'), 503, 'readiness');
+    for (const action of ['pause', 'resume']) {
+      expectStatus(await pipeline.admin('POST', `/admin/v1/destinations/${pipeline.destinationId}/${action}`), 503, action);
+    }
+    expectStatus(await pipeline.admin('DELETE', `/admin/v1/destinations/${pipeline.destinationId}`), 503, 'delete');
+  });
+
+  it('produced every response the document lists, each matching it (500 aside)', async () => {
+    const checker = await openApiChecker(pipeline.baseUrl);
+    // A 500 takes breaking the server's own state: security-credentials-at-rest tampers a stored
+    // ciphertext and gets it from three routes, through the same check.
+    const expected = checker.documentedResponses().filter((r) => !r.endsWith(' 500'));
+    expect(expected.length).toBeGreaterThan(80);
+    expect(expected.filter((r) => !checker.seen.has(r))).toEqual([]);
+  });
+});
