@@ -4,6 +4,7 @@ import { EventIntake } from '../event-intake';
 import { HttpError, zodIssues, type Issue } from '../http-errors';
 import type { TenantRateLimiter } from '../tenant-rate-limit';
 import type { WriteKeyAuthenticator } from '../write-key-auth';
+import type { BatchAcceptedResponse, EventAcceptedResponse } from './event-schemas';
 
 export interface EventHandlerDeps {
   auth: WriteKeyAuthenticator;
@@ -14,7 +15,8 @@ export interface EventHandlerDeps {
 /** An answer of the event routes: status and JSON body. Failures are thrown as HttpError. */
 export interface EventAnswer {
   status: 202;
-  body: { eventId: string } | { eventIds: string[] };
+  /** The documented 202 bodies (event-schemas.ts, the OpenAPI document's source). */
+  body: EventAcceptedResponse | BatchAcceptedResponse;
 }
 
 /**
