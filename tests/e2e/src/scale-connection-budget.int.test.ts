@@ -47,42 +47,46 @@ describe(`five worker processes, maxConnections ${MAX_CONNECTIONS}: the customer
       }
     });
 
-    const load = startSteadyLoad(pipeline, { tag: 'budget', batchSize: 200, everyMs: 20 });
     let accepted: string[] = [];
     try {
-      // Each phase lasts at least MIN_SAMPLES_PER_PHASE samples (about 2 s), however fast delivery is.
-      await waitFor(async () => samples.length >= MIN_SAMPLES_PER_PHASE && (await pipeline.rowCount()) > 3_000, {
-        description: 'delivery under way',
-        timeoutMs: 20_000,
+      const load = startSteadyLoad(pipeline, { tag: 'budget', batchSize: 200, everyMs: 20 });
+      try {
+        // Each phase lasts at least MIN_SAMPLES_PER_PHASE samples (about 2 s), however fast delivery is.
+        await waitFor(async () => samples.length >= MIN_SAMPLES_PER_PHASE && (await pipeline.rowCount()) > 3_000, {
+          description: 'delivery under way',
+          timeoutMs: 20_000,
+        });
+        // Hand-over under load: the holder stops gracefully (gives its lease back), another worker takes the destination.
+        const first = (await leaseHolders(pipeline, [pipeline.destinationId])).get(pipeline.destinationId);
+        const holder = workers.find((w) => w.child.pid === first);
+        expect(holder).toBeDefined();
+        expect(await holder!.terminate()).toBe(0);
+        workers = workers.filter((w) => w !== holder);
+        await waitFor(
+          async () => {
+            const next = (await leaseHolders(pipeline, [pipeline.destinationId])).get(pipeline.destinationId);
+            return next !== undefined && next !== first;
+          },
+          { description: 'another worker to take the destination', timeoutMs: 10_000 },
+        );
+        const [rowsBefore, samplesBefore] = [await pipeline.rowCount(), samples.length];
+        await waitFor(
+          async () => samples.length >= samplesBefore + MIN_SAMPLES_PER_PHASE && (await pipeline.rowCount()) > rowsBefore + 3_000,
+          { description: 'delivery by the new holder', timeoutMs: 20_000 },
+        );
+      } finally {
+        accepted = await load.stop();
+      }
+      await waitFor(async () => (await pipeline.rowCount()) === accepted.length, {
+        description: `all ${accepted.length} events`,
+        timeoutMs: 30_000,
+        intervalMs: 200,
       });
-      // Hand-over under load: the holder stops gracefully (gives its lease back), another worker takes the destination.
-      const first = (await leaseHolders(pipeline, [pipeline.destinationId])).get(pipeline.destinationId);
-      const holder = workers.find((w) => w.child.pid === first);
-      expect(holder).toBeDefined();
-      expect(await holder!.terminate()).toBe(0);
-      workers = workers.filter((w) => w !== holder);
-      await waitFor(
-        async () => {
-          const next = (await leaseHolders(pipeline, [pipeline.destinationId])).get(pipeline.destinationId);
-          return next !== undefined && next !== first;
-        },
-        { description: 'another worker to take the destination', timeoutMs: 10_000 },
-      );
-      const [rowsBefore, samplesBefore] = [await pipeline.rowCount(), samples.length];
-      await waitFor(
-        async () => samples.length >= samplesBefore + MIN_SAMPLES_PER_PHASE && (await pipeline.rowCount()) > rowsBefore + 3_000,
-        { description: 'delivery by the new holder', timeoutMs: 20_000 },
-      );
     } finally {
-      accepted = await load.stop();
+      // Stops the sampler also when a step above failed.
+      sampling = false;
+      await sampler;
     }
-    await waitFor(async () => (await pipeline.rowCount()) === accepted.length, {
-      description: `all ${accepted.length} events`,
-      timeoutMs: 30_000,
-      intervalMs: 200,
-    });
-    sampling = false;
-    await sampler;
 
     expect(holders.size).toBeGreaterThanOrEqual(2);
     // The budget was used, and never exceeded.
