@@ -46,7 +46,7 @@ export function createApp(deps: IngestDeps): Ingest {
   app.set('trust proxy', false);
 
   const tenantDestinations = new TenantDestinations(deps.db);
-  const intake = new EventIntake(deps.producer, tenantDestinations, deps.metrics, () => deps.redis.status === 'ready');
+  const intake = new EventIntake(deps.producer, tenantDestinations, deps.metrics, () => deps.redis.status === 'ready', deps.logger);
   const auth = new WriteKeyAuthenticator(deps.db);
   const rateLimiter = new TenantRateLimiter(deps.redis, deps.producer.prefix);
   registerFleetGauges(deps.metrics, { db: deps.db, redis: deps.redis, prefix: deps.producer.prefix });

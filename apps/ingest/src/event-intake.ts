@@ -7,10 +7,13 @@ import {
   type QueuedEvent,
 } from '@pushrail/events';
 import type { EventProducer } from '@pushrail/queue';
-import type { PushrailMetrics } from '@pushrail/observability';
+import type { Logger, PushrailMetrics } from '@pushrail/observability';
 import { GroupCommitter } from './group-commit';
 import { formatPath, HttpError, zodIssues, type Issue } from './http-errors';
 import type { TenantDestinations } from './tenant-destinations';
+
+/** Event ids named in full in an 'events queued' log line (debug level); beyond this, the count. */
+const LOGGED_EVENT_IDS = 50;
 
 /** Group commit window for single events, in milliseconds. */
 const GROUP_COMMIT_DELAY_MS = 2;
@@ -76,6 +79,7 @@ export class EventIntake {
     private readonly destinations: TenantDestinations,
     private readonly metrics: PushrailMetrics,
     private readonly queueReachable: QueueReachable,
+    private readonly logger?: Logger,
   ) {
     this.committer = new GroupCommitter((id, events) => this.enqueue(id, events), {
       maxDelayMs: GROUP_COMMIT_DELAY_MS,
@@ -86,7 +90,21 @@ export class EventIntake {
   /** One job into one destination's queue, refused at once while Redis is away. */
   private async enqueue(destinationId: string, events: QueuedEvent[]): Promise<string> {
     if (!this.queueReachable()) throw new QueueUnreachableError();
-    return this.producer.enqueue(destinationId, events);
+    const jobId = await this.producer.enqueue(destinationId, events);
+    // The link from a request to the worker's batch line: same jobId, eventIds and correlationIds there.
+    if (this.logger?.isLevelEnabled('debug')) {
+      this.logger.debug(
+        {
+          destinationId,
+          jobId,
+          eventCount: events.length,
+          eventIds: events.slice(0, LOGGED_EVENT_IDS).map((e) => e.id),
+          correlationIds: [...new Set(events.map((e) => e.event.correlationId).filter((c): c is string => c !== undefined))].slice(0, LOGGED_EVENT_IDS),
+        },
+        'events queued',
+      );
+    }
+    return jobId;
   }
 
   /**
