@@ -51,10 +51,13 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'ingest stopping: no new requests, answering those in flight');
     const force = setTimeout(() => process.exit(1), SHUTDOWN_TIMEOUT_MS);
     force.unref();
+    // Stop accepting; keep-alive connections are closed as soon as their request in flight is answered.
+    const closeIdle = setInterval(() => server.closeIdleConnections(), 100);
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();
     });
+    clearInterval(closeIdle);
     await intake.drain();
     await producer.close();
     await redis.quit().catch(() => undefined);
