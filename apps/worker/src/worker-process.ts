@@ -40,10 +40,10 @@ export const DEFAULT_SWEEP_INTERVAL_MS = 30_000;
 /**
  * Jobs a destination's BullMQ worker holds at once. With jobs of up to 500
  * events (group commit, batch requests) that bounds the events held in memory
- * (~16,000); when all are held the open batch is written at once, so small
+ * (~8,000); when all are held the open batch is written at once, so small
  * jobs do not wait out the flush window either.
  */
-export const DEFAULT_JOB_CONCURRENCY = 32;
+export const DEFAULT_JOB_CONCURRENCY = 16;
 
 /** One worker process's delivery machinery, built from its dependencies. */
 export function createWorker(deps: WorkerDeps, options: WorkerOptions) {
