@@ -118,7 +118,11 @@ export class DestinationConsumer {
         } catch (thrown) {
           const error = isDeliveryError(thrown) ? thrown : new DeliveryError('transient', toError(thrown).message, undefined);
           this.failingSince ??= new Date();
-          deps.metrics.deliveryErrors.inc({ destination_id: record.id, error_kind: error.kind });
+          // Counted in events, so the error rate (errors ÷ (errors + delivered)) compares like with like.
+          deps.metrics.deliveryErrors.inc(
+            { destination_id: record.id, error_kind: error.kind },
+            parts.reduce((n, p) => n + p.events.length, 0),
+          );
           this.log.warn(
             {
               ...batchLogFields(parts),

@@ -44,7 +44,7 @@ export class PushrailMetrics {
 
   readonly deliveryErrors = new Counter({
     name: 'pushrail_delivery_errors_total',
-    help: 'Failed batch writes, by error kind.',
+    help: 'Events in batch writes that failed, by error kind (a retried event counts again).',
     labelNames: ['destination_id', 'error_kind'] as const,
     registers: [this.registry],
   });
