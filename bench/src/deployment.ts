@@ -193,6 +193,8 @@ function baseEnv(stack: BenchStack, prefix: string): NodeJS.ProcessEnv {
     PUSHRAIL_ALLOW_PRIVATE_HOSTS: 'true',
     LOG_LEVEL: 'warn',
     PUSHRAIL_REDIS_PREFIX: prefix,
+    // Node flags for ingest and worker only (not the load generator), e.g. GC settings under test.
+    ...(process.env.BENCH_CHILD_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_CHILD_NODE_OPTIONS } : {}),
   };
 }
 
