@@ -75,7 +75,7 @@ export function eventFastPath(handlers: EventHandlers, logger: Logger): (req: In
         const answer =
           kind === 'single'
             ? await handlers.single(req.headers.authorization, body, raw.length)
-            : await handlers.batch(req.headers.authorization, body);
+            : await handlers.batch(req.headers.authorization, body, raw.length);
         send(res, answer.status, answer.body);
       } catch (thrown) {
         if (res.headersSent) return;

@@ -1,5 +1,5 @@
 import type { WriteKeyOwner } from '@pushrail/control-db';
-import { batchBodySchema, type EventEnvelope } from '@pushrail/events';
+import { batchBodySchema, MAX_EVENT_BYTES, type EventEnvelope } from '@pushrail/events';
 import { EventIntake } from '../event-intake';
 import { HttpError, zodIssues, type Issue } from '../http-errors';
 import type { TenantRateLimiter } from '../tenant-rate-limit';
@@ -52,8 +52,8 @@ export class EventHandlers {
     return { status: 202, body: { eventId: await this.deps.intake.acceptOne(owner, event) } };
   }
 
-  /** A batch: all or nothing. */
-  async batch(authorization: string | undefined, body: unknown): Promise<EventAnswer> {
+  /** A batch: all or nothing. `bodyBytes` is the request body's size: a body within 1 MB holds no event over it. */
+  async batch(authorization: string | undefined, body: unknown, bodyBytes?: number): Promise<EventAnswer> {
     const owner = await this.deps.auth.authenticate(authorization);
     const parsed = batchBodySchema.safeParse(body);
     if (!parsed.success) {
@@ -62,7 +62,7 @@ export class EventHandlers {
     const events: EventEnvelope[] = [];
     const invalidEvents: Array<{ index: number; issues: Issue[] }> = [];
     parsed.data.events.forEach((input, index) => {
-      const result = EventIntake.validate(input, ['events', index]);
+      const result = EventIntake.validate(input, ['events', index], bodyBytes !== undefined && bodyBytes <= MAX_EVENT_BYTES ? bodyBytes : undefined);
       if (result.event) events.push(result.event);
       else invalidEvents.push({ index, issues: result.issues });
     });
