@@ -1,24 +1,12 @@
-import { deriveEventId, type EventEnvelope, type QueuedEvent } from '@pushrail/events';
+import { deriveEventId, EXAMPLE_EVENT, type EventEnvelope, type QueuedEvent } from '@pushrail/events';
 
 /**
  * The seed's example event (DESIGN.md) without its idempotencyKey, so every
  * copy gets a fresh time-ordered UUIDv7, as events without a key do at
  * ingest. About 370 bytes of JSON.
  */
-export const SAMPLE_EVENT: EventEnvelope = {
-  eventType: 'order.completed',
-  occurredAt: '2026-05-26T14:21:08.493Z',
-  source: 'billing-service',
-  customerExternalId: 'acct_8K2zRq',
-  correlationId: 'req_4f30b2',
-  payload: {
-    orderId: 'ord_38a91f',
-    amount: 12900,
-    currency: 'USD',
-    items: [{ sku: 'PR-PRO-MONTHLY', qty: 1, price: 12900 }],
-  },
-  metadata: { tier: 'pro', region: 'us-east-1' },
-} as EventEnvelope;
+const { idempotencyKey: _key, ...withoutKey } = EXAMPLE_EVENT;
+export const SAMPLE_EVENT: EventEnvelope = withoutKey;
 
 /** Bytes of the sample event's JSON text (UTF-8), as a client sends it. */
 export const SAMPLE_EVENT_JSON_BYTES = Buffer.byteLength(JSON.stringify(SAMPLE_EVENT));

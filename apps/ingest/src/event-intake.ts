@@ -44,8 +44,7 @@ function jsonBytes(value: unknown): number | undefined {
 }
 
 /** Thrown when Redis did not take the write: the client must retry; nothing was acknowledged. */
-export function unavailable(error: unknown): HttpError {
-  void error;
+export function unavailable(): HttpError {
   return new HttpError('unavailable', 'the event queue is unavailable; nothing was accepted, retry later', {}, { 'Retry-After': '1' });
 }
 
@@ -138,8 +137,8 @@ export class EventIntake {
     const destinationIds = await this.destinations.of(owner.tenantId);
     try {
       await this.committer.submit(destinationIds, queued);
-    } catch (error) {
-      throw unavailable(error);
+    } catch {
+      throw unavailable();
     }
     this.metrics.eventsAccepted.inc();
     return queued[0]!.id;
@@ -151,8 +150,8 @@ export class EventIntake {
     const destinationIds = await this.destinations.of(owner.tenantId);
     try {
       await Promise.all(destinationIds.map((id) => this.enqueue(id, queued)));
-    } catch (error) {
-      throw unavailable(error);
+    } catch {
+      throw unavailable();
     }
     this.metrics.eventsAccepted.inc(queued.length);
     return queued.map((q) => q.id);

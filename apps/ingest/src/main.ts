@@ -1,10 +1,9 @@
-import { loadIngestConfig } from '@pushrail/config';
+import { exitOnBadConfig, loadIngestConfig } from '@pushrail/config';
 import { ControlDb, DestinationStore } from '@pushrail/control-db';
 import { Keyring } from '@pushrail/crypto';
 import { createLogger, PushrailMetrics, toError } from '@pushrail/observability';
 import { checkRedisSettings, createRedisConnection, EventProducer, waitUntilReady } from '@pushrail/queue';
 import { createApp } from './app';
-import { exitOnBadConfig } from './boot';
 
 /** Longest ingest waits for Redis at boot before it starts anyway, in milliseconds. */
 const REDIS_BOOT_WAIT_MS = 10_000;
@@ -13,9 +12,9 @@ const REDIS_BOOT_WAIT_MS = 10_000;
 const SHUTDOWN_TIMEOUT_MS = 20_000;
 
 async function main(): Promise<void> {
-  const config = exitOnBadConfig(() => loadIngestConfig());
+  const config = exitOnBadConfig('pushrail-ingest', () => loadIngestConfig());
   const logger = createLogger({ level: config.logLevel, name: 'pushrail-ingest' });
-  const keyring = exitOnBadConfig(() => new Keyring({ currentKey: config.encryptionKey, oldKeys: config.oldEncryptionKeys }));
+  const keyring = exitOnBadConfig('pushrail-ingest', () => new Keyring({ currentKey: config.encryptionKey, oldKeys: config.oldEncryptionKeys }));
   const db = new ControlDb(config.databaseUrl);
   const redis = createRedisConnection(config.redisUrl, 'producer');
   redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));

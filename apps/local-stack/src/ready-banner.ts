@@ -1,14 +1,7 @@
+import { EXAMPLE_EVENT } from '@pushrail/events';
+
 /** The seed's example event (DESIGN.md), sent by the printed curl. */
-export const SEED_EVENT = {
-  eventType: 'order.completed',
-  occurredAt: '2026-05-26T14:21:08.493Z',
-  source: 'billing-service',
-  customerExternalId: 'acct_8K2zRq',
-  idempotencyKey: 'order_38a91f-completed',
-  correlationId: 'req_4f30b2',
-  payload: { orderId: 'ord_38a91f', amount: 12900, currency: 'USD', items: [{ sku: 'PR-PRO-MONTHLY', qty: 1, price: 12900 }] },
-  metadata: { tier: 'pro', region: 'us-east-1' },
-} as const;
+export const SEED_EVENT = EXAMPLE_EVENT;
 
 /** The line a script waits for: everything below it works once it is printed. */
 export const READY_LINE = 'Pushrail is ready';

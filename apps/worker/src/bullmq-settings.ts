@@ -1,4 +1,4 @@
-import { retryDelayMs, BACKOFF_TYPE } from '@pushrail/queue';
+import { retryDelayMs } from '@pushrail/queue';
 
 /**
  * How long a job's lock lasts without renewal, in milliseconds. BullMQ renews
@@ -26,8 +26,7 @@ export const LIMITER = { max: 1_000_000, duration: 1_000 } as const;
 /** Longest a backed-off destination's worker sleeps before looking again, in milliseconds. */
 export const MAX_RATE_LIMIT_DELAY_MS = 300_000;
 
-/** The backoff strategy named in the job catalogue. */
-export function backoffStrategy(attemptsMade: number, type?: string): number {
-  if (type !== BACKOFF_TYPE) return retryDelayMs(attemptsMade);
+/** The backoff strategy named in the job catalogue (`BACKOFF_TYPE`), the only one jobs use. */
+export function backoffStrategy(attemptsMade: number): number {
   return retryDelayMs(attemptsMade);
 }

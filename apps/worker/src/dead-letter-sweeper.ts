@@ -1,3 +1,4 @@
+import { isUuid } from '@pushrail/events';
 import type { ControlDb } from '@pushrail/control-db';
 import { DELIVERY_ERROR_KINDS, type DeliveryErrorKind } from '@pushrail/destination-core';
 import type { Logger } from '@pushrail/observability';
@@ -23,7 +24,7 @@ export function parseFailedReason(reason: string | undefined): { kind: DeliveryE
 function eventsOf(job: Job): FailedEvent[] {
   const events = (job.data as { events?: unknown })?.events;
   const jobId = job.id ?? 'unknown';
-  if (Array.isArray(events) && events.every((e) => typeof e?.id === 'string' && /^[0-9a-f-]{36}$/i.test(e.id))) {
+  if (Array.isArray(events) && events.every((e) => typeof e?.id === 'string' && isUuid(e.id))) {
     return events.map((event) => ({ jobId, event }));
   }
   return [{ jobId, event: { id: UNREADABLE_EVENT_ID, raw: job.data } }];

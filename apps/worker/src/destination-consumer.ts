@@ -77,6 +77,12 @@ export class DestinationConsumer {
   private lastActivityAt = Date.now();
   private activeJobs = 0;
   private failingSince: Date | undefined;
+  /**
+   * Whether a failure streak may be recorded in Redis for this destination:
+   * true at start (an earlier holder may have left one) and after any failure.
+   * A commit clears the streak only then, not with a Redis call per batch.
+   */
+  private streakMayExist = true;
   private readonly log: Logger;
 
   constructor(
@@ -112,7 +118,13 @@ export class DestinationConsumer {
             metrics: deps.metrics,
           });
           this.failingSince = undefined;
-          await deps.health.recordSuccess(record.id).catch((e) => this.log.warn({ err: toError(e) }, 'could not reset failure streak'));
+          if (this.streakMayExist) {
+            this.streakMayExist = false;
+            await deps.health.recordSuccess(record.id).catch((e) => {
+              this.streakMayExist = true;
+              this.log.warn({ err: toError(e) }, 'could not reset failure streak');
+            });
+          }
           this.log.info(
             { ...batchLogFields(parts), ...report, durationMs: Math.round(performance.now() - started), outcome: 'committed' },
             'batch delivered',
@@ -120,6 +132,7 @@ export class DestinationConsumer {
         } catch (thrown) {
           const error = isDeliveryError(thrown) ? thrown : new DeliveryError('transient', toError(thrown).message, undefined);
           this.failingSince ??= new Date();
+          this.streakMayExist = true;
           // Counted in events, so the error rate (errors ÷ (errors + delivered)) compares like with like.
           deps.metrics.deliveryErrors.inc(
             { destination_id: record.id, error_kind: error.kind },
@@ -141,7 +154,6 @@ export class DestinationConsumer {
   }
 
   start(): void {
-    const { config } = this.loaded;
     this.worker = new Worker(destinationQueueName(this.destinationId), (job, token) => this.process(job, token), {
       connection: this.deps.redis,
       prefix: this.deps.prefix,
@@ -156,7 +168,6 @@ export class DestinationConsumer {
       drainDelay: 1,
     });
     this.worker.on('error', (error) => this.log.warn({ err: error }, 'destination worker error'));
-    void config;
   }
 
   /** No job held and nothing processed for this long, in milliseconds. */
@@ -167,10 +178,6 @@ export class DestinationConsumer {
   /** The queue's backoff still to run, in milliseconds (0 when not backed off). */
   async backoffRemainingMs(): Promise<number> {
     return Math.max(0, await this.queue.getRateLimitTtl(LIMITER.max));
-  }
-
-  get queueHandle(): Queue {
-    return this.queue;
   }
 
   private async process(job: Job, _token?: string): Promise<void> {
@@ -210,6 +217,7 @@ export class DestinationConsumer {
           // Back the whole destination off: its queue hands out no job until the delay is over,
           // and this job goes back to wait without using an attempt.
           const delay = await this.deps.health.recordTransientFailure(this.destinationId, this.queue);
+          this.streakMayExist = true;
           if (delay > 0) {
             this.deps.metrics.deliveryRetries.inc({ destination_id: this.destinationId });
             this.log.info({ retryInMs: delay, code: error.code }, 'destination backed off');
@@ -220,8 +228,9 @@ export class DestinationConsumer {
         case 'bad_row':
           await this.deadLetterJob(job, failed, error);
           await this.deps.health
-            .recordPermanentFailure(this.destinationId, error.message)
+            .recordPermanentFailure(this.destinationId, error.message, this.queue)
             .catch((e) => this.log.warn({ err: toError(e) }, 'auto-pause check failed'));
+          this.streakMayExist = true;
           throw new UnrecoverableError(failedReason(error));
         default:
           assertNever(error.kind);

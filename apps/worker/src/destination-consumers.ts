@@ -268,7 +268,6 @@ export class DestinationConsumers {
    * put back) or re-adds the entry itself.
    */
   private async release(id: string): Promise<void> {
-    const consumer = this.held.get(id);
     await this.dropConsumer(id);
     const { redis, prefix } = this.deps;
     await redis.zrem(workIndexKey(prefix), id);
@@ -291,7 +290,6 @@ export class DestinationConsumers {
       await queue.close();
       await this.deps.leases.release(id);
     }
-    void consumer;
   }
 
   private async renewAll(): Promise<void> {

@@ -1,7 +1,7 @@
 import type { ControlDb } from '@pushrail/control-db';
 import type { Logger } from '@pushrail/observability';
-import { destinationQueueName, failingSinceKey, retryDelayMs } from '@pushrail/queue';
-import { Queue } from 'bullmq';
+import { failingSinceKey, retryDelayMs } from '@pushrail/queue';
+import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 
 /** Key counting a destination's transient backoff rounds in a row (drives the exponential delay). */
@@ -53,7 +53,7 @@ export class DestinationHealth {
   }
 
   /** Records a permanent failure; pauses the destination when the streak is long enough. Returns true if it paused. */
-  async recordPermanentFailure(destinationId: string, reason: string): Promise<boolean> {
+  async recordPermanentFailure(destinationId: string, reason: string, queue: Queue): Promise<boolean> {
     const key = failingSinceKey(this.deps.prefix, destinationId);
     const now = Date.now();
     await this.deps.redis.set(key, String(now), 'PX', COUNTER_TTL_MS, 'NX');
@@ -62,12 +62,7 @@ export class DestinationHealth {
     const minutes = Math.round((now - since) / 60_000);
     const message = `paused after ${minutes} min of permanent failures: ${reason}`;
     await this.deps.db.setDestinationPaused(destinationId, { reason: 'failures', message });
-    const queue = new Queue(destinationQueueName(destinationId), { connection: this.deps.redis, prefix: this.deps.prefix });
-    try {
-      await queue.pause();
-    } finally {
-      await queue.close();
-    }
+    await queue.pause();
     await this.deps.redis.del(key);
     this.deps.logger.warn({ destinationId, reason }, 'destination paused by failures');
     return true;

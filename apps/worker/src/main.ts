@@ -1,4 +1,4 @@
-import { loadWorkerConfig, ConfigError } from '@pushrail/config';
+import { exitOnBadConfig, loadWorkerConfig } from '@pushrail/config';
 import { ControlDb, DestinationStore } from '@pushrail/control-db';
 import { Keyring } from '@pushrail/crypto';
 import { createLogger, PushrailMetrics, toError } from '@pushrail/observability';
@@ -9,19 +9,9 @@ import { createWorker } from './worker-process';
 /** Longest a graceful stop may take before the process exits anyway, in milliseconds. */
 const SHUTDOWN_TIMEOUT_MS = 45_000;
 
-function bootOrExit<T>(step: () => T): T {
-  try {
-    return step();
-  } catch (error) {
-    const message = error instanceof ConfigError ? error.message : `invalid configuration: ${toError(error).message}`;
-    console.error(`pushrail-worker: ${message}`);
-    process.exit(2);
-  }
-}
-
 async function main(): Promise<void> {
-  const config = bootOrExit(() => loadWorkerConfig());
-  const keyring = bootOrExit(() => new Keyring({ currentKey: config.encryptionKey, oldKeys: config.oldEncryptionKeys }));
+  const config = exitOnBadConfig('pushrail-worker', () => loadWorkerConfig());
+  const keyring = exitOnBadConfig('pushrail-worker', () => new Keyring({ currentKey: config.encryptionKey, oldKeys: config.oldEncryptionKeys }));
   const logger = createLogger({ level: config.logLevel, name: 'pushrail-worker' });
   const db = new ControlDb(config.databaseUrl);
   const redis = createRedisConnection(config.redisUrl, 'consumer');

@@ -1,7 +1,9 @@
+import { isUuid } from '@pushrail/events';
 import { Pool, type PoolConfig } from 'pg';
 import type {
   DeadLetterFilter,
   DeadLetterRecord,
+  DeadLetterSummary,
   DestinationRecord,
   NewDeadLetter,
   Tenant,
@@ -9,8 +11,8 @@ import type {
   WriteKeyRecord,
 } from './records';
 import * as SQL from './sql';
-import type { DeadLetterListFilter, DeadLetterSummary, RedriveCandidate, RedriveScope } from './dead-letter-records';
-import { deadLetterFilterParams, toDeadLetterSummary, toRedriveCandidate } from './dead-letter-rows';
+import type { DeadLetterListFilter, RedriveCandidate, RedriveScope } from './dead-letter-records';
+import { deadLetterFilterParams, toDeadLetter, toDeadLetterSummary, toRedriveCandidate } from './dead-letter-rows';
 import * as DEAD_LETTER_SQL from './dead-letter-sql';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- row mappers read pg's untyped rows in one place */
@@ -44,29 +46,10 @@ const toDestination = (r: any): DestinationRecord => ({
   updatedAt: r.updated_at,
 });
 
-const toDeadLetter = (r: any): DeadLetterRecord => ({
-  id: String(r.id),
-  destinationId: r.destination_id,
-  eventId: r.event_id,
-  jobId: r.job_id,
-  eventJson: r.event_json,
-  errorKind: r.error_kind,
-  errorCode: r.error_code,
-  errorMessage: r.error_message,
-  attempts: r.attempts,
-  firstFailedAt: r.first_failed_at,
-  lastFailedAt: r.last_failed_at,
-  deadLetteredAt: r.dead_lettered_at,
-  redrivenAt: r.redriven_at,
-});
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** True when `id` can be a row id; other strings are "not found", never a SQL error. */
-export function isUuid(id: string): boolean {
-  return UUID.test(id);
-}
+export { isUuid };
 
 /** Typed access to the control database. One small pool per process. */
 export class ControlDb {
@@ -213,17 +196,14 @@ export class ControlDb {
     return row ? toDeadLetter(row) : undefined;
   }
 
-  /** A page of dead letters in id order; `afterId` is the cursor (the last id of the previous page). */
+  /** A page of whole dead letters (job and event text included) in id order; `afterId` is the cursor. */
   async listDeadLetters(filter: DeadLetterFilter, page: { limit: number; afterId?: string }): Promise<DeadLetterRecord[]> {
     if (filter.destinationId !== undefined && !isUuid(filter.destinationId)) return [];
-    const result = await this.pool.query(SQL.SELECT_DEAD_LETTERS_PAGE, [
-      filter.destinationId ?? null,
-      filter.errorKind ?? null,
-      filter.since?.toISOString() ?? null,
-      filter.until?.toISOString() ?? null,
+    const result = await this.pool.query(DEAD_LETTER_SQL.SELECT_DEAD_LETTERS_PAGE, [
+      ...deadLetterFilterParams(filter),
       page.afterId ?? null,
       page.limit,
-      filter.pendingOnly ?? false,
+      'all',
     ]);
     return result.rows.map(toDeadLetter);
   }

@@ -8,25 +8,9 @@ export const DEAD_LETTER_STATUSES: readonly DeadLetterStatus[] = ['pending', 're
 export const DEAD_LETTER_ERROR_KINDS: readonly DeadLetterErrorKind[] = ['transient', 'permanent', 'bad_row'];
 
 /** The filter of an operator's listing. */
-export interface DeadLetterListFilter extends Omit<DeadLetterFilter, 'pendingOnly'> {
+export interface DeadLetterListFilter extends DeadLetterFilter {
   /** Default 'all'. */
   status?: DeadLetterStatus;
-}
-
-/** A dead letter without its event: what a listing shows. */
-export interface DeadLetterSummary {
-  /** bigserial as a decimal string (it can outgrow a JS number). */
-  id: string;
-  destinationId: string;
-  eventId: string;
-  errorKind: DeadLetterErrorKind;
-  errorCode: string | null;
-  errorMessage: string;
-  attempts: number;
-  firstFailedAt: Date;
-  lastFailedAt: Date;
-  deadLetteredAt: Date;
-  redrivenAt: Date | null;
 }
 
 /** A dead letter as a redrive sees it: the event text, and whether it can still go anywhere. */

@@ -1,5 +1,6 @@
 /** Rows of the dead-letter API's queries, as typed records, and the filter's parameters. */
-import type { DeadLetterListFilter, DeadLetterSummary, RedriveCandidate } from './dead-letter-records';
+import type { DeadLetterListFilter, RedriveCandidate } from './dead-letter-records';
+import type { DeadLetterRecord, DeadLetterSummary } from './records';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- row mappers read pg's untyped rows in one place */
 export const toDeadLetterSummary = (r: any): DeadLetterSummary => ({
@@ -15,6 +16,8 @@ export const toDeadLetterSummary = (r: any): DeadLetterSummary => ({
   deadLetteredAt: r.dead_lettered_at,
   redrivenAt: r.redriven_at,
 });
+
+export const toDeadLetter = (r: any): DeadLetterRecord => ({ ...toDeadLetterSummary(r), jobId: r.job_id, eventJson: r.event_json });
 
 export const toRedriveCandidate = (r: any): RedriveCandidate => ({
   id: String(r.id),

@@ -3,36 +3,44 @@
  * constants with $n parameters. Mirroring and single lookups are in sql.ts.
  */
 
-const SUMMARY_COLUMNS = `id, destination_id, event_id, error_kind, error_code, error_message, attempts,
-  first_failed_at, last_failed_at, dead_lettered_at, redriven_at`;
+import { DEAD_LETTER_COLUMNS, DEAD_LETTER_SUMMARY_COLUMNS } from './sql';
 
 /**
- * One page of an operator's listing, in id order after the cursor ($5, the
- * last id of the previous page), without the event text. Every filter is
- * optional ($n IS NULL); since ($3) is inclusive, until ($4) exclusive, both on
- * dead_lettered_at; $7 is 'pending', 'redriven' or 'all'.
+ * The filter every dead-letter query shares, on table alias `t`: $1
+ * destination, $2 error kind, $3 since (inclusive), $4 until (exclusive, both
+ * on dead_lettered_at); each optional ($n IS NULL). Parameters come from
+ * `deadLetterFilterParams`.
  */
-export const SELECT_DEAD_LETTER_SUMMARIES_PAGE = `
-  SELECT ${SUMMARY_COLUMNS} FROM dead_letters
-   WHERE ($1::uuid IS NULL OR destination_id = $1)
-     AND ($2::text IS NULL OR error_kind = $2)
-     AND ($3::timestamptz IS NULL OR dead_lettered_at >= $3)
-     AND ($4::timestamptz IS NULL OR dead_lettered_at < $4)
-     AND ($5::bigint IS NULL OR id > $5)
-     AND CASE $7::text WHEN 'pending' THEN redriven_at IS NULL
-                       WHEN 'redriven' THEN redriven_at IS NOT NULL
+function filterOn(t: string): string {
+  return `($1::uuid IS NULL OR ${t}.destination_id = $1)
+     AND ($2::text IS NULL OR ${t}.error_kind = $2)
+     AND ($3::timestamptz IS NULL OR ${t}.dead_lettered_at >= $3)
+     AND ($4::timestamptz IS NULL OR ${t}.dead_lettered_at < $4)`;
+}
+
+/** A page of a listing with `columns`: the filter, ids after the cursor $5, $6 rows, $7 'pending', 'redriven' or 'all'. */
+function listingPage(columns: string): string {
+  return `
+  SELECT ${columns} FROM dead_letters dl
+   WHERE ${filterOn('dl')}
+     AND ($5::bigint IS NULL OR dl.id > $5)
+     AND CASE $7::text WHEN 'pending' THEN dl.redriven_at IS NULL
+                       WHEN 'redriven' THEN dl.redriven_at IS NOT NULL
                        ELSE true END
-   ORDER BY id
+   ORDER BY dl.id
    LIMIT $6`;
+}
+
+/** One page of an operator's listing, in id order after the cursor, without the event text. */
+export const SELECT_DEAD_LETTER_SUMMARIES_PAGE = listingPage(DEAD_LETTER_SUMMARY_COLUMNS);
+
+/** The same page with every column (job and event text included). */
+export const SELECT_DEAD_LETTERS_PAGE = listingPage(DEAD_LETTER_COLUMNS);
 
 /** How many pending dead letters a redrive by filter takes, and the newest of them. Filters as above. */
 export const SELECT_REDRIVE_SCOPE = `
-  SELECT count(*)::bigint AS count, max(id) AS max_id FROM dead_letters
-   WHERE redriven_at IS NULL
-     AND ($1::uuid IS NULL OR destination_id = $1)
-     AND ($2::text IS NULL OR error_kind = $2)
-     AND ($3::timestamptz IS NULL OR dead_lettered_at >= $3)
-     AND ($4::timestamptz IS NULL OR dead_lettered_at < $4)`;
+  SELECT count(*)::bigint AS count, max(dl.id) AS max_id FROM dead_letters dl
+   WHERE dl.redriven_at IS NULL AND ${filterOn('dl')}`;
 
 const CANDIDATE_COLUMNS = `dl.id, dl.destination_id, dl.event_id, dl.event_json, dl.redriven_at IS NOT NULL AS redriven,
   (d.deleted_at IS NOT NULL) AS destination_deleted`;
@@ -45,11 +53,7 @@ const CANDIDATE_COLUMNS = `dl.id, dl.destination_id, dl.event_id, dl.event_json,
 export const SELECT_REDRIVE_PAGE = `
   SELECT ${CANDIDATE_COLUMNS}
     FROM dead_letters dl JOIN destinations d ON d.id = dl.destination_id
-   WHERE dl.redriven_at IS NULL
-     AND ($1::uuid IS NULL OR dl.destination_id = $1)
-     AND ($2::text IS NULL OR dl.error_kind = $2)
-     AND ($3::timestamptz IS NULL OR dl.dead_lettered_at >= $3)
-     AND ($4::timestamptz IS NULL OR dl.dead_lettered_at < $4)
+   WHERE dl.redriven_at IS NULL AND ${filterOn('dl')}
      AND ($5::bigint IS NULL OR dl.id > $5)
      AND dl.id <= $6::bigint
    ORDER BY dl.id

@@ -113,16 +113,6 @@ export class DestinationStore {
     return record ? this.reveal(record) : undefined;
   }
 
-  /** Re-encrypts every destination's secrets under the current key; returns how many changed. */
-  async reencryptAll(): Promise<number> {
-    let changed = 0;
-    for (const { id, secretsCiphertext } of await this.db.allDestinationSecrets()) {
-      if (!this.keyring.needsReencryption(secretsCiphertext)) continue;
-      if (await this.db.replaceDestinationSecrets(id, secretsCiphertext, this.keyring.reencrypt(secretsCiphertext))) changed++;
-    }
-    return changed;
-  }
-
   view(record: DestinationRecord): DestinationView {
     return {
       id: record.id,

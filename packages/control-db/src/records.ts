@@ -42,13 +42,12 @@ export interface DestinationRecord {
 
 export type DeadLetterErrorKind = 'transient' | 'permanent' | 'bad_row';
 
-export interface DeadLetterRecord {
+/** A dead letter without its event and job: what an operator's listing shows. */
+export interface DeadLetterSummary {
+  /** bigserial as a decimal string (it can outgrow a JS number). */
   id: string;
   destinationId: string;
   eventId: string;
-  jobId: string;
-  /** The queued event as JSON text. */
-  eventJson: string;
   errorKind: DeadLetterErrorKind;
   errorCode: string | null;
   errorMessage: string;
@@ -59,24 +58,18 @@ export interface DeadLetterRecord {
   redrivenAt: Date | null;
 }
 
-export interface NewDeadLetter {
-  destinationId: string;
-  eventId: string;
+export interface DeadLetterRecord extends DeadLetterSummary {
   jobId: string;
+  /** The queued event as JSON text. */
   eventJson: string;
-  errorKind: DeadLetterErrorKind;
-  errorCode: string | null;
-  errorMessage: string;
-  attempts: number;
-  firstFailedAt: Date;
-  lastFailedAt: Date;
 }
+
+/** What a worker or the sweeper writes; the table sets the id and when it was dead-lettered. */
+export type NewDeadLetter = Omit<DeadLetterRecord, 'id' | 'deadLetteredAt' | 'redrivenAt'>;
 
 export interface DeadLetterFilter {
   destinationId?: string;
   errorKind?: DeadLetterErrorKind;
   since?: Date;
   until?: Date;
-  /** Only those not redriven yet. */
-  pendingOnly?: boolean;
 }

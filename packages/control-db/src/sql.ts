@@ -69,8 +69,11 @@ export const UPDATE_DESTINATION_PAUSE = `
 export const SOFT_DELETE_DESTINATION = `
   UPDATE destinations SET deleted_at = now(), updated_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING id`;
 
-const DEAD_LETTER_COLUMNS = `id, destination_id, event_id, job_id, event_json, error_kind, error_code, error_message,
-  attempts, first_failed_at, last_failed_at, dead_lettered_at, redriven_at`;
+/** The columns of a dead letter's summary (listings); the full row adds its job and event text. */
+export const DEAD_LETTER_SUMMARY_COLUMNS = `id, destination_id, event_id, error_kind, error_code, error_message, attempts,
+  first_failed_at, last_failed_at, dead_lettered_at, redriven_at`;
+
+export const DEAD_LETTER_COLUMNS = `${DEAD_LETTER_SUMMARY_COLUMNS}, job_id, event_json`;
 
 /** Mirrors dead letters; a repeat of the same (destination, job, event) is a no-op. */
 export const INSERT_DEAD_LETTERS = `
@@ -81,21 +84,6 @@ export const INSERT_DEAD_LETTERS = `
   ON CONFLICT (destination_id, job_id, event_id) DO NOTHING`;
 
 export const SELECT_DEAD_LETTER = `SELECT ${DEAD_LETTER_COLUMNS} FROM dead_letters WHERE id = $1`;
-
-/**
- * One page of dead letters, newest id first after the cursor. Every filter is
- * optional ($n IS NULL); $7 true keeps only those not yet redriven.
- */
-export const SELECT_DEAD_LETTERS_PAGE = `
-  SELECT ${DEAD_LETTER_COLUMNS} FROM dead_letters
-   WHERE ($1::uuid IS NULL OR destination_id = $1)
-     AND ($2::text IS NULL OR error_kind = $2)
-     AND ($3::timestamptz IS NULL OR dead_lettered_at >= $3)
-     AND ($4::timestamptz IS NULL OR dead_lettered_at < $4)
-     AND ($5::bigint IS NULL OR id > $5)
-     AND (NOT $7::boolean OR redriven_at IS NULL)
-   ORDER BY id
-   LIMIT $6`;
 
 export const MARK_DEAD_LETTERS_REDRIVEN = `
   UPDATE dead_letters SET redriven_at = now() WHERE id = ANY($1::bigint[]) AND redriven_at IS NULL RETURNING id`;

@@ -20,3 +20,10 @@ export function deriveEventId(tenantId: string, idempotencyKey: string | undefin
   if (idempotencyKey === undefined) return uuidv7();
   return uuidv5(idempotencyKey, tenantNamespace(tenantId));
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** True when `value` has the shape of a UUID (event ids, row ids): the one check of it. */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}

@@ -1,3 +1,4 @@
 export * from './event-envelope';
 export * from './event-id';
 export * from './queued-event';
+export * from './example-event';

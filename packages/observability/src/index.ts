@@ -3,3 +3,4 @@ export * from './metrics';
 export * from './scrub-secrets';
 export * from './to-error';
 export { Gauge } from 'prom-client';
+export * from './readiness';

@@ -1,4 +1,5 @@
 import type { JobsOptions } from 'bullmq';
+import { isUuid } from '@pushrail/events';
 import { z } from 'zod';
 
 /**
@@ -57,8 +58,6 @@ export const DELIVER_JOB = {
 
 export type DeliverJobPayload = z.infer<typeof DELIVER_JOB.payload>;
 
-const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -78,7 +77,7 @@ export function readDeliverPayload(data: unknown): { ok: true; payload: DeliverJ
       if (
         !isRecord(queued) ||
         typeof queued.id !== 'string' ||
-        !UUID_SHAPE.test(queued.id) ||
+        !isUuid(queued.id) ||
         typeof queued.receivedAt !== 'number' ||
         !Number.isInteger(queued.receivedAt) ||
         queued.receivedAt <= 0 ||

@@ -4,7 +4,7 @@
  * isolation helpers and the one way to wait for a condition.
  */
 export { waitFor, WaitForTimeoutError, type WaitForOptions } from './wait-for';
-export { toError } from './to-error';
+export { toError } from '@pushrail/observability';
 export { getFreePort, isPortOpen } from './free-port';
 export { withPgClient, waitForPostgres, quoteIdent, quoteLiteral, redactUrl } from './pg-client';
 export { findPostgresBinDir } from './postgres-binaries';

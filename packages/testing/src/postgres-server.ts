@@ -7,7 +7,7 @@ import { getFreePort, isPortOpen } from './free-port';
 import { waitForPostgres } from './pg-client';
 import { childPidsOf, commandLineOf, isPidAlive, runCommand, runningAsRoot, signalPid, workingDirectoryOf } from './processes';
 import { registerServer } from './server-registry';
-import { toError } from './to-error';
+import { toError } from '@pushrail/observability';
 import { waitFor } from './wait-for';
 
 /** PostgreSQL refuses to run as root; as root we run it as this Debian user. */

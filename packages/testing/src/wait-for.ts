@@ -1,4 +1,4 @@
-import { toError } from './to-error';
+import { toError } from '@pushrail/observability';
 
 /** How long and how often {@link waitFor} polls. */
 export interface WaitForOptions {

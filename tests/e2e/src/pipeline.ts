@@ -9,6 +9,7 @@ import type { Server } from 'node:http';
 import { ControlDb, DestinationStore, migrate } from '@pushrail/control-db';
 import { generateEncryptionKey, Keyring } from '@pushrail/crypto';
 import { createTableSql, qualifiedTable, quoteIdent } from '@pushrail/destination-postgres';
+import { EXAMPLE_EVENT } from '@pushrail/events';
 import { createApp } from '@pushrail/ingest';
 import { createLogger, PushrailMetrics, type Logger } from '@pushrail/observability';
 import { createRedisConnection, destinationQueueName, EventProducer, waitUntilReady } from '@pushrail/queue';
@@ -298,24 +299,9 @@ export class Pipeline {
   }
 }
 
-/** The seed's example event (DESIGN.md). */
+/** The seed's example event (DESIGN.md), a fresh copy with `overrides` on top. */
 export function seedEvent(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    eventType: 'order.completed',
-    occurredAt: '2026-05-26T14:21:08.493Z',
-    source: 'billing-service',
-    customerExternalId: 'acct_8K2zRq',
-    idempotencyKey: 'order_38a91f-completed',
-    correlationId: 'req_4f30b2',
-    payload: {
-      orderId: 'ord_38a91f',
-      amount: 12900,
-      currency: 'USD',
-      items: [{ sku: 'PR-PRO-MONTHLY', qty: 1, price: 12900 }],
-    },
-    metadata: { tier: 'pro', region: 'us-east-1' },
-    ...overrides,
-  };
+  return { ...structuredClone(EXAMPLE_EVENT), ...overrides };
 }
 
 // --- helpers for the ingest and admin contract tests (appended; nothing above changed) ---

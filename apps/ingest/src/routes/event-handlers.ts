@@ -1,6 +1,6 @@
 import type { WriteKeyOwner } from '@pushrail/control-db';
 import { batchBodySchema, MAX_EVENT_BYTES, type EventEnvelope } from '@pushrail/events';
-import { EventIntake } from '../event-intake';
+import { EventIntake, unavailable } from '../event-intake';
 import { HttpError, zodIssues, type Issue } from '../http-errors';
 import type { TenantRateLimiter } from '../tenant-rate-limit';
 import type { WriteKeyAuthenticator } from '../write-key-auth';
@@ -33,7 +33,7 @@ export class EventHandlers {
     try {
       decision = await this.deps.rateLimiter.take(owner.tenantId, owner.rateLimitPerSec, events);
     } catch {
-      throw new HttpError('unavailable', 'the event queue is unavailable; nothing was accepted, retry later', {}, { 'Retry-After': '1' });
+      throw unavailable();
     }
     if (!decision.allowed) {
       throw new HttpError('rate_limited', `over the tenant's rate limit of ${owner.rateLimitPerSec} events/s; nothing was accepted`, {}, {
