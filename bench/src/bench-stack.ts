@@ -13,7 +13,9 @@ import {
   type PostgresServer,
   type RedisServer,
 } from '@pushrail/testing';
+import type { CpuSource } from './cpu-meter';
 import { CustomerTable } from './customer-table';
+import { readCpuSeconds } from './node-process';
 
 export const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
 
@@ -69,10 +71,31 @@ export class BenchStack {
     return CustomerTable.create(this.customer, CUSTOMER_SCHEMA, name);
   }
 
+  /** The bench's redis-server, for a CpuMeter. */
+  get redisCpu(): CpuSource {
+    const pid = this.redis.pid;
+    return { cpuSeconds: () => (pid === undefined ? undefined : readCpuSeconds(pid)) };
+  }
+
   /** Redis `used_memory`, in bytes. */
   async redisUsedMemory(): Promise<number> {
     const info = String(await redisCommand(this.redis.host, this.redis.port, 'INFO', 'memory'));
     return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? Number.NaN);
+  }
+
+  /**
+   * Brings the PostgreSQL servers to rest before a scenario: VACUUM (ANALYZE)
+   * of the customer's database and a CHECKPOINT on both. Without it the
+   * ceiling's 400,000+ rows set off autovacuum and a checkpoint in the middle
+   * of the next scenario (the drain, which then ran 15–25 % slower than when
+   * measured alone), so a figure depended on what ran before it.
+   */
+  async settle(): Promise<void> {
+    await withPgClient(this.customer.adminUrl, async (c) => {
+      await c.query('VACUUM (ANALYZE)');
+      await c.query('CHECKPOINT');
+    });
+    await withPgClient(this.controlServer.superuserUrl(), (c) => c.query('CHECKPOINT'));
   }
 
   /** Empties Redis between scenarios, so each starts from the same memory. */

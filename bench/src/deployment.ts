@@ -1,11 +1,12 @@
 import path from 'node:path';
 import { createRedisConnection, EventProducer } from '@pushrail/queue';
 import { freshKeyPrefix, getFreePort } from '@pushrail/testing';
+import { WORKER_NODE_FLAGS } from '@pushrail/worker/node-flags';
 import { ADMIN_TOKEN, type BenchStack } from './bench-stack';
 import type { CustomerTable } from './customer-table';
 import type { Measurement } from './measurement';
 import type { CpuSource } from './cpu-meter';
-import { NodeProcess, readCpuSeconds } from './node-process';
+import { NodeProcess } from './node-process';
 import { scrapeCounter } from './prometheus-text';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -110,6 +111,7 @@ export class Deployment {
         const process = new NodeProcess({
           name: `${this.label}-worker-${this.workers.length + 1}-${port}`,
           script: WORKER_MAIN,
+          nodeFlags: WORKER_NODE_FLAGS,
           env: { ...baseEnv(this.stack, this.prefix), WORKER_METRICS_PORT: String(port) },
           logDir: this.stack.runDir,
           ...(this.cpuProfDir ? { cpuProfDir: this.cpuProfDir } : {}),
@@ -125,11 +127,10 @@ export class Deployment {
 
   /** Ingest, each worker (`worker1`, …) and redis-server, for a CpuMeter. */
   cpuSources(): Record<string, CpuSource> {
-    const redisPid = this.stack.redis.pid;
     return Object.fromEntries([
       ['ingest', this.ingest],
       ...this.workers.map((w, i) => [`worker${i + 1}`, w.process] as const),
-      ['redis', { cpuSeconds: () => (redisPid === undefined ? undefined : readCpuSeconds(redisPid)) }],
+      ['redis', this.stack.redisCpu],
     ]);
   }
 

@@ -32,7 +32,8 @@ export function evaluateGoals(measurements: readonly Measurement[]): GoalResult[
   const ceiling = m('ceiling.4c');
   ratioGoal('drain (1 destination, 1 worker)', '≥ 75 % of the ceiling (4 connections)', m('drain.1d1w'), ceiling, 0.75);
   ratioGoal('end to end, batches', '≥ 60 % of the ceiling (4 connections)', m('e2e.batch'), ceiling, 0.6);
-  ratioGoal('end to end, single events', '≥ 4 × the baseline', m('e2e.single'), m('baseline'), 4);
+  // The baseline end to end (HTTP in front), as issue 8 defines it; the queue-only line is in the table beside it.
+  ratioGoal('end to end, single events', '≥ 4 × the baseline (end to end)', m('e2e.single'), m('baseline.http'), 4);
 
   const steady = m('steady');
   results.push(
@@ -61,7 +62,7 @@ export function evaluateGoals(measurements: readonly Measurement[]): GoalResult[
         },
   );
 
-  const pushrail = measurements.filter((x) => x.key !== 'baseline');
+  const pushrail = measurements.filter((x) => !x.key.startsWith('baseline'));
   for (const [role, field] of [
     ['worker', 'workerPeakRssMB'],
     ['ingest', 'ingestPeakRssMB'],

@@ -27,6 +27,8 @@ export interface LoadResult {
   firstRefusal: string | undefined;
   /** Per request: answer time minus intended send time, in ms. */
   latenciesMs: number[];
+  /** The same for requests due during an open loop's warm-up, kept apart from `latenciesMs`. */
+  warmupLatenciesMs: number[];
   /** When the first request was sent and the last answer came, in ms since the epoch. */
   startedAtMs: number;
   endedAtMs: number;
@@ -35,7 +37,7 @@ export interface LoadResult {
 class Recorder {
   readonly result: LoadResult;
   constructor() {
-    this.result = { requests: 0, acceptedIds: [], refused: {}, firstRefusal: undefined, latenciesMs: [], startedAtMs: Date.now(), endedAtMs: 0 };
+    this.result = { requests: 0, acceptedIds: [], refused: {}, firstRefusal: undefined, latenciesMs: [], warmupLatenciesMs: [], startedAtMs: Date.now(), endedAtMs: 0 };
   }
 }
 
@@ -79,11 +81,16 @@ function dispatch(pool: Pool, options: LoadOptions, done: (status: number, text:
   );
 }
 
-/** Sends one request and records it; the latency runs from `intendedAt` (performance.now() ms), so a late send counts against us. */
-function send(pool: Pool, options: LoadOptions, recorder: Recorder, intendedAt: number, then: () => void): void {
+/**
+ * Sends one request and records it; the latency runs from `intendedAt`
+ * (performance.now() ms), so a late send counts against us. A warm-up
+ * request's latency goes to `warmupLatenciesMs` instead; its event ids are
+ * kept like any other, so it is checked for loss all the same.
+ */
+function send(pool: Pool, options: LoadOptions, recorder: Recorder, intendedAt: number, then: () => void, warmup = false): void {
   dispatch(pool, options, (status, text) => {
     const r = recorder.result;
-    r.latenciesMs.push(performance.now() - intendedAt);
+    (warmup ? r.warmupLatenciesMs : r.latenciesMs).push(performance.now() - intendedAt);
     r.requests++;
     if (status === 202) {
       const answer = JSON.parse(text) as { eventId?: string; eventIds?: string[] };
@@ -127,11 +134,15 @@ export async function closedLoop(options: LoadOptions & { durationMs: number; ma
 }
 
 /**
- * Open loop at `ratePerSec` requests a second for `durationMs`: request i is
- * due at i/rate, sent then whatever came back before (no coordinated
- * omission), and its latency counts from when it was due.
+ * Open loop at `ratePerSec` requests a second for `warmupMs` then
+ * `durationMs`, without a pause between: request i is due at i/rate, sent
+ * then whatever came back before (no coordinated omission), and its latency
+ * counts from when it was due. Requests due in the first `warmupMs` are the
+ * warm-up: their latencies are kept apart (`warmupLatenciesMs`).
  */
-export async function openLoop(options: LoadOptions & { durationMs: number; ratePerSec: number }): Promise<LoadResult & { sendLagMs: number }> {
+export async function openLoop(
+  options: LoadOptions & { durationMs: number; ratePerSec: number; warmupMs?: number },
+): Promise<LoadResult & { sendLagMs: number }> {
   const pool = newPool(options);
   const recorder = new Recorder();
   const start = performance.now();
@@ -142,14 +153,15 @@ export async function openLoop(options: LoadOptions & { durationMs: number; rate
   };
   let due = 0;
   let sendLagMs = 0;
-  const total = Math.floor((options.durationMs * options.ratePerSec) / 1000);
+  const warmupRequests = Math.floor(((options.warmupMs ?? 0) * options.ratePerSec) / 1000);
+  const total = warmupRequests + Math.floor((options.durationMs * options.ratePerSec) / 1000);
   while (due < total) {
     const now = performance.now();
     const dueNow = Math.min(total, Math.floor(((now - start) * options.ratePerSec) / 1000));
     for (; due < dueNow; due++) {
       const intendedAt = start + (due * 1000) / options.ratePerSec;
       sendLagMs = Math.max(sendLagMs, now - intendedAt);
-      send(pool, options, recorder, intendedAt, onAnswer);
+      send(pool, options, recorder, intendedAt, onAnswer, due < warmupRequests);
     }
     await sleep(1);
   }

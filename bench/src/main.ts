@@ -60,8 +60,10 @@ async function main(): Promise<number> {
       postgres: await withPgClient(stack.customer.adminUrl, async (c) => (await c.query('SHOW server_version')).rows[0].server_version),
     };
     for (const name of scenarios) {
+      const settleStarted = Date.now();
+      await stack.settle();
       const t0 = Date.now();
-      progress(`${name} …`);
+      progress(`${name} … (servers settled in ${((t0 - settleStarted) / 1000).toFixed(1)} s)`);
       const lines = await RUNNERS[name](stack, size, cpuProfDir);
       for (const m of lines) progress(`  ${m.label}: ${m.eventsPerSec} events/s, lost ${m.lost}, dup ${m.duplicated}`);
       progress(`${name} done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);

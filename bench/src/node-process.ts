@@ -32,6 +32,8 @@ export interface NodeProcessOptions {
   logDir: string;
   /** When set, runs under `node --cpu-prof` with profiles written here. */
   cpuProfDir?: string;
+  /** Node flags the process runs with in production (the worker's WORKER_NODE_FLAGS). */
+  nodeFlags?: readonly string[];
 }
 
 /** A Pushrail process (ingest or worker) run from its built `dist`, as in production. */
@@ -46,7 +48,7 @@ export class NodeProcess {
     this.name = options.name;
     this.logFile = path.join(options.logDir, `${options.name}.log`);
     const log = fs.openSync(this.logFile, 'a');
-    const execArgv: string[] = [];
+    const execArgv: string[] = [...(options.nodeFlags ?? [])];
     if (options.cpuProfDir) {
       fs.mkdirSync(options.cpuProfDir, { recursive: true });
       execArgv.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`, `--cpu-prof-name=${options.name}.${Date.now()}.cpuprofile`);

@@ -15,7 +15,7 @@ import type { TenantDestinations } from './tenant-destinations';
 /** Event ids named in full in an 'events queued' log line (debug level); beyond this, the count. */
 const LOGGED_EVENT_IDS = 50;
 
-/** Group commit window for single events, in milliseconds. */
+/** Spacing of group-commit rounds for single events, in milliseconds: the longest a request waits to share a write. */
 const GROUP_COMMIT_DELAY_MS = 2;
 /** Events in one group-committed job at most. */
 const GROUP_COMMIT_MAX_EVENTS = 500;

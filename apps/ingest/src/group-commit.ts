@@ -4,7 +4,10 @@ import type { QueuedEvent } from '@pushrail/events';
 export type EnqueueFn = (destinationId: string, events: QueuedEvent[]) => Promise<unknown>;
 
 export interface GroupCommitOptions {
-  /** Longest a request waits for others to share its write, in milliseconds. */
+  /**
+   * Rounds start at least this far apart, in milliseconds, so it is also the
+   * longest a request waits for others to share its write.
+   */
   maxDelayMs: number;
   /** A round is written at once when it holds this many events (per destination: one job). */
   maxEvents: number;
@@ -20,19 +23,29 @@ interface Round {
   byDestination: Map<string, QueuedEvent[]>;
   waiters: Waiter[];
   events: number;
-  timer: NodeJS.Timeout | undefined;
+  /** Cancels the scheduled write of this round (a timer or an immediate), once one is scheduled. */
+  cancel: (() => void) | undefined;
 }
 
 /**
- * Group commit for single-event requests: requests arriving within
- * `maxDelayMs` of each other share one job per destination, so one Redis round
- * trip carries many events. Each request resolves when the jobs of all its own
- * destinations are in Redis, and fails if any of them failed; nothing is
- * acknowledged from memory.
+ * Group commit for single-event requests: requests that arrive together share
+ * one job per destination, so one Redis round trip carries many events. Each
+ * request resolves when the jobs of all its own destinations are in Redis,
+ * and fails if any of them failed; nothing is acknowledged from memory.
+ *
+ * Rounds are paced, not delayed: a round is written `maxDelayMs` after the
+ * previous round was, or at the end of the current event-loop turn when that
+ * moment has already passed. So there are never more than 1000 / maxDelayMs
+ * writes a second (the job count a worker pays for), a request waits at most
+ * `maxDelayMs`, and a request arriving after a quiet spell, or with a burst
+ * that the last write's answers set off, waits only for the rest of that
+ * spacing instead of a full window (bench/RESULTS.md, "paced group commit").
  */
 export class GroupCommitter {
   private round: Round | undefined;
   private readonly inFlight = new Set<Promise<void>>();
+  /** When the last round was written (performance.now(), ms). */
+  private lastWriteAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly enqueue: EnqueueFn,
@@ -41,7 +54,7 @@ export class GroupCommitter {
 
   submit(destinationIds: readonly string[], events: readonly QueuedEvent[]): Promise<void> {
     if (destinationIds.length === 0) return Promise.resolve();
-    const round: Round = (this.round ??= { byDestination: new Map(), waiters: [] as Waiter[], events: 0, timer: undefined });
+    const round: Round = (this.round ??= { byDestination: new Map(), waiters: [] as Waiter[], events: 0, cancel: undefined });
     const done = new Promise<void>((resolve, reject) => round.waiters.push({ destinations: destinationIds, resolve, reject }));
     for (const id of destinationIds) {
       const list = round.byDestination.get(id);
@@ -50,8 +63,19 @@ export class GroupCommitter {
     }
     round.events += events.length;
     if (round.events >= this.options.maxEvents) this.flush();
-    else round.timer ??= setTimeout(() => this.flush(), this.options.maxDelayMs);
+    else round.cancel ??= this.schedule();
     return done;
+  }
+
+  /** Schedules the open round's write: at the end of this turn when the spacing has passed, else when it will have. */
+  private schedule(): () => void {
+    const waitMs = this.lastWriteAt + this.options.maxDelayMs - performance.now();
+    if (waitMs <= 0) {
+      const immediate = setImmediate(() => this.flush());
+      return () => clearImmediate(immediate);
+    }
+    const timer = setTimeout(() => this.flush(), waitMs);
+    return () => clearTimeout(timer);
   }
 
   /** Writes the open round now. */
@@ -59,7 +83,8 @@ export class GroupCommitter {
     const round = this.round;
     if (!round) return;
     this.round = undefined;
-    if (round.timer) clearTimeout(round.timer);
+    round.cancel?.();
+    this.lastWriteAt = performance.now();
     const writes = [...round.byDestination].map(async ([id, events]) => {
       try {
         await this.enqueue(id, events);

@@ -41,6 +41,8 @@ export class StackChild {
     readonly name: string,
     script: string,
     env: NodeJS.ProcessEnv,
+    /** Node flags before the script (the worker's WORKER_NODE_FLAGS). */
+    nodeFlags: readonly string[] = [],
   ) {
     if (!fs.existsSync(script)) {
       throw new Error(`${script} is missing: run pnpm build first (pnpm start builds before it starts)`);
@@ -48,7 +50,7 @@ export class StackChild {
     installExitHook();
     // A session of its own: a terminal's Ctrl-C reaches only the stack,
     // which then stops this child before the servers it writes to.
-    this.child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    this.child = spawn(process.execPath, [...nodeFlags, script], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     running.add(this.child);
     this.exited = new Promise<ChildExit>((resolve) => {
       this.child.once('error', (err) => {

@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { redactUrl, toError } from '@pushrail/testing';
+import { WORKER_NODE_FLAGS } from '@pushrail/worker/node-flags';
 import { AdminClient } from './admin-client';
 import { StackChild } from './child-process';
 import { CONTROL_DATABASE, prepareControlDatabase, withDatabase } from './control-database';
@@ -129,7 +130,7 @@ async function startStack(env: LocalStackEnv, life: Lifecycle): Promise<RunningS
     LOG_LEVEL: env.logLevel,
   };
   say(`starting ingest (port ${ingestPort.port}) and worker (metrics port ${metricsPort.port}); their logs at level ${env.logLevel}`);
-  const children = [new StackChild('ingest', INGEST_MAIN, childEnv), new StackChild('worker', WORKER_MAIN, childEnv)];
+  const children = [new StackChild('ingest', INGEST_MAIN, childEnv), new StackChild('worker', WORKER_MAIN, childEnv, WORKER_NODE_FLAGS)];
   lock.recordChildren(children.map((c) => c.pid).filter((pid): pid is number => pid !== undefined));
   await life.add('ingest and worker', () => Promise.all(children.map((c) => c.stop())));
 

@@ -2,11 +2,11 @@ import { isUuid } from '@pushrail/events';
 import type { ControlDb } from '@pushrail/control-db';
 import { DELIVERY_ERROR_KINDS, type DeliveryErrorKind } from '@pushrail/destination-core';
 import type { Logger } from '@pushrail/observability';
-import { toError } from '@pushrail/observability';
 import { destinationQueueName, failedSetKey, sweptUpToKey } from '@pushrail/queue';
 import { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { UNREADABLE_EVENT_ID, type DeadLetterSink, type FailedEvent } from './dead-letter-sink';
+import { FleetPeriodicTask } from './fleet-periodic-task';
 
 /** Failed jobs read per destination per round. */
 const PAGE = 200;
@@ -36,38 +36,26 @@ function eventsOf(job: Job): FailedEvent[] {
  * outside cause (a job failed by BullMQ itself) left behind; mirroring twice
  * is a no-op. One sweeper runs at a time across the fleet (a Redis lock).
  */
-export class DeadLetterSweeper {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> = Promise.resolve();
-
+export class DeadLetterSweeper extends FleetPeriodicTask<number> {
   constructor(
     private readonly deps: { db: ControlDb; redis: Redis; prefix: string; deadLetters: DeadLetterSink; logger: Logger },
-    private readonly intervalMs: number,
-  ) {}
-
-  start(): void {
-    this.timer = setInterval(() => {
-      this.running = this.sweepOnce().catch((error) => this.deps.logger.warn({ err: toError(error) }, 'dead-letter sweep failed'));
-    }, this.intervalMs);
+    intervalMs: number,
+  ) {
+    super(
+      { redis: deps.redis, lockKey: `${deps.prefix}:dead-letter-sweeper`, intervalMs, logger: deps.logger, failureMessage: 'dead-letter sweep failed' },
+      0,
+    );
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  /** One pass over every destination; returns how many failed jobs it mirrored (0 when another worker is sweeping). */
+  sweepOnce(): Promise<number> {
+    return this.runOnce();
   }
 
-  /** One pass over every destination; returns how many failed jobs it mirrored. */
-  async sweepOnce(): Promise<number> {
-    const { redis, prefix, db } = this.deps;
-    const lock = `${prefix}:dead-letter-sweeper`;
-    if ((await redis.set(lock, '1', 'PX', Math.max(this.intervalMs, 5_000), 'NX')) !== 'OK') return 0;
+  protected async pass(): Promise<number> {
     let mirrored = 0;
-    try {
-      for (const destination of await db.listDestinations()) {
-        mirrored += await this.sweepDestination(destination.id);
-      }
-    } finally {
-      await redis.del(lock);
+    for (const destination of await this.deps.db.listDestinations()) {
+      mirrored += await this.sweepDestination(destination.id);
     }
     return mirrored;
   }

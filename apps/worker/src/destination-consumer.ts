@@ -10,6 +10,7 @@ import type { Redis } from 'ioredis';
 import {
   backoffStrategy,
   LIMITER,
+  IDLE_FETCH_DELAY_MS,
   LOCK_DURATION_MS,
   MAX_RATE_LIMIT_DELAY_MS,
   MAX_STALLED_COUNT,
@@ -19,6 +20,7 @@ import type { DestinationHealth } from './destination-health';
 import { UNREADABLE_EVENT_ID, type DeadLetterSink, type FailedEvent } from './dead-letter-sink';
 import { deliverBatch } from './deliver-batch';
 import { EventBatcher, type BatchPart } from './event-batcher';
+import { PacedWorker } from './paced-worker';
 
 export interface ConsumerDeps {
   redis: Redis;
@@ -27,7 +29,7 @@ export interface ConsumerDeps {
   metrics: PushrailMetrics;
   logger: Logger;
   allowPrivateHosts: boolean;
-  /** Jobs one destination's worker holds at once: enough to fill its batches. */
+  /** Jobs one destination's worker holds at most (alone in its process): enough to fill its batches. */
   jobConcurrency: number;
   /** How long transient failures are retried before the events are dead-lettered, in milliseconds. */
   retryWindowMs?: number;
@@ -73,7 +75,7 @@ export class DestinationConsumer {
   private readonly destination: PostgresDestination;
   private readonly batcher: EventBatcher;
   private readonly queue: Queue;
-  private worker: Worker | undefined;
+  private worker: PacedWorker | undefined;
   private lastActivityAt = Date.now();
   private activeJobs = 0;
   private failingSince: Date | undefined;
@@ -83,6 +85,8 @@ export class DestinationConsumer {
    * A commit clears the streak only then, not with a Redis call per batch.
    */
   private streakMayExist = true;
+  /** Jobs its BullMQ worker may hold now: the process's job budget split over its destinations. */
+  private jobConcurrency: number;
   private readonly log: Logger;
 
   constructor(
@@ -93,6 +97,7 @@ export class DestinationConsumer {
     this.destinationId = record.id;
     this.version = record.updatedAt.getTime();
     this.log = deps.logger.child({ destinationId: record.id });
+    this.jobConcurrency = deps.jobConcurrency;
     this.destination = new PostgresDestination(config, {
       allowPrivateHosts: deps.allowPrivateHosts,
       onPoolError: (error) => this.log.warn({ err: error }, 'idle destination connection failed'),
@@ -106,7 +111,7 @@ export class DestinationConsumer {
         // Twice the connections: the next batches' parameters are built while the pool's connections
         // (at most maxConnections: the fleet-wide budget) are busy, instead of after (+5 % drain, bench/RESULTS.md).
         maxInFlight: config.maxConnections * 2,
-        maxJobs: deps.jobConcurrency,
+        maxJobs: this.jobConcurrency,
       },
       async (parts) => {
         const started = performance.now();
@@ -125,10 +130,13 @@ export class DestinationConsumer {
               this.log.warn({ err: toError(e) }, 'could not reset failure streak');
             });
           }
-          this.log.info(
-            { ...batchLogFields(parts), ...report, durationMs: Math.round(performance.now() - started), outcome: 'committed' },
-            'batch delivered',
-          );
+          // The fields walk every event of the batch: only when the line is written.
+          if (this.log.isLevelEnabled('info')) {
+            this.log.info(
+              { ...batchLogFields(parts), ...report, durationMs: Math.round(performance.now() - started), outcome: 'committed' },
+              'batch delivered',
+            );
+          }
         } catch (thrown) {
           const error = isDeliveryError(thrown) ? thrown : new DeliveryError('transient', toError(thrown).message, undefined);
           this.failingSince ??= new Date();
@@ -154,20 +162,38 @@ export class DestinationConsumer {
   }
 
   start(): void {
-    this.worker = new Worker(destinationQueueName(this.destinationId), (job, token) => this.process(job, token), {
-      connection: this.deps.redis,
-      prefix: this.deps.prefix,
-      concurrency: this.deps.jobConcurrency,
-      lockDuration: LOCK_DURATION_MS,
-      stalledInterval: STALLED_INTERVAL_MS,
-      maxStalledCount: MAX_STALLED_COUNT,
-      limiter: LIMITER,
-      maximumRateLimitDelay: MAX_RATE_LIMIT_DELAY_MS,
-      settings: { backoffStrategy },
-      // Short blocking waits keep an idle consumer responsive to stop().
-      drainDelay: 1,
-    });
+    this.worker = new PacedWorker(
+      destinationQueueName(this.destinationId),
+      (job, token) => this.process(job, token),
+      {
+        connection: this.deps.redis,
+        prefix: this.deps.prefix,
+        concurrency: this.jobConcurrency,
+        lockDuration: LOCK_DURATION_MS,
+        stalledInterval: STALLED_INTERVAL_MS,
+        maxStalledCount: MAX_STALLED_COUNT,
+        limiter: LIMITER,
+        maximumRateLimitDelay: MAX_RATE_LIMIT_DELAY_MS,
+        settings: { backoffStrategy },
+        // Short blocking waits keep an idle consumer responsive to stop().
+        drainDelay: 1,
+      },
+      IDLE_FETCH_DELAY_MS,
+    );
     this.worker.on('error', (error) => this.log.warn({ err: error }, 'destination worker error'));
+  }
+
+  /** Jobs its BullMQ worker may hold now. */
+  get heldJobLimit(): number {
+    return this.jobConcurrency;
+  }
+
+  /** Changes the jobs its BullMQ worker may hold (jobs held beyond a lowered limit finish first). */
+  setJobConcurrency(jobs: number): void {
+    if (jobs === this.jobConcurrency) return;
+    this.jobConcurrency = jobs;
+    if (this.worker) this.worker.concurrency = jobs;
+    this.batcher.setMaxJobs(jobs);
   }
 
   /** No job held and nothing processed for this long, in milliseconds. */

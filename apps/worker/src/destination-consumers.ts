@@ -1,12 +1,13 @@
-import { markHasWork, workIndexKey, destinationQueueName } from '@pushrail/queue';
+import { workIndexKey, destinationQueueName } from '@pushrail/queue';
 import type { Logger } from '@pushrail/observability';
 import { toError } from '@pushrail/observability';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { LIMITER } from './bullmq-settings';
 import { DestinationConsumer, type ConsumerDeps } from './destination-consumer';
 import type { DestinationDirectory } from './destination-directory';
 import { LEASE_RENEW_INTERVAL_MS, type DestinationLeases } from './destination-leases';
+import { jobConcurrencyFor } from './job-budget';
+import { restoreWorkIndexEntry } from './work-index-entry';
 
 export interface FleetOptions {
   /** Destinations this process delivers to at once; bounds its connections. */
@@ -247,8 +248,9 @@ export class DestinationConsumers {
 
   private startConsumer(loaded: NonNullable<Awaited<ReturnType<DestinationDirectory['get']>>>): void {
     const consumer = new DestinationConsumer(loaded, this.deps.consumerDeps);
-    consumer.start();
     this.held.set(loaded.record.id, consumer);
+    this.shareJobBudget();
+    consumer.start();
     if (!this.leasedAt.has(loaded.record.id)) this.leasedAt.set(loaded.record.id, Date.now());
     this.deps.logger.debug({ destinationId: loaded.record.id }, 'destination leased');
   }
@@ -258,7 +260,14 @@ export class DestinationConsumers {
     const consumer = this.held.get(id);
     this.held.delete(id);
     if (!restart) this.leasedAt.delete(id);
+    this.shareJobBudget();
     await consumer?.stop();
+  }
+
+  /** Splits the process's job budget over the destinations held now (job-budget.ts). */
+  private shareJobBudget(): void {
+    const jobs = jobConcurrencyFor(this.held.size, this.deps.consumerDeps.jobConcurrency);
+    for (const consumer of this.held.values()) consumer.setJobConcurrency(jobs);
   }
 
   /**
@@ -271,23 +280,9 @@ export class DestinationConsumers {
     await this.dropConsumer(id);
     const { redis, prefix } = this.deps;
     await redis.zrem(workIndexKey(prefix), id);
-    const queue = new Queue(destinationQueueName(id), { connection: redis, prefix });
     try {
-      const [counts, paused] = await Promise.all([
-        queue.getJobCounts('wait', 'prioritized', 'active', 'delayed'),
-        queue.isPaused(),
-      ]);
-      if (!paused) {
-        if ((counts.wait ?? 0) + (counts.prioritized ?? 0) + (counts.active ?? 0) > 0) {
-          const backoff = Math.max(0, await queue.getRateLimitTtl(LIMITER.max));
-          await markHasWork(redis, prefix, id, backoff > 0 ? Date.now() + backoff : 0);
-        } else if ((counts.delayed ?? 0) > 0) {
-          const [next] = await queue.getDelayed(0, 0);
-          await markHasWork(redis, prefix, id, next ? next.timestamp + next.delay : Date.now() + 1_000);
-        }
-      }
+      await restoreWorkIndexEntry(redis, prefix, id);
     } finally {
-      await queue.close();
       await this.deps.leases.release(id);
     }
   }

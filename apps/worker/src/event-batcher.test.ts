@@ -31,6 +31,18 @@ describe('EventBatcher', () => {
     expect(sizes(written)).toEqual([3]);
   });
 
+  it('writes at once when its job limit is lowered to the jobs already waiting in it', async () => {
+    const written: BatchPart[][] = [];
+    const batcher = new EventBatcher({ batchSize: 1000, flushIntervalMs: 60_000, maxInFlight: 1, maxJobs: 4 }, async (parts) => {
+      written.push(parts);
+    });
+    const waiting = Promise.all([batcher.submit('a', events(1)), batcher.submit('b', events(1))]);
+    expect(written).toHaveLength(0); // 2 of 4 jobs: more may come, the window is open
+    batcher.setMaxJobs(2); // the process now holds more destinations: this one may hold only these two
+    await waiting;
+    expect(sizes(written)).toEqual([2]);
+  });
+
   it('writes at once when every job the worker may hold is waiting in it', async () => {
     const written: BatchPart[][] = [];
     const batcher = new EventBatcher({ batchSize: 1000, flushIntervalMs: 60_000, maxInFlight: 1, maxJobs: 2 }, async (parts) => {

@@ -55,6 +55,12 @@ export class EventBatcher {
     return this.jobs.size > 0;
   }
 
+  /** Follows a change of the caller's job concurrency (see `maxJobs`). */
+  setMaxJobs(maxJobs: number): void {
+    this.options.maxJobs = maxJobs;
+    if (this.pendingEvents > 0 && this.jobs.size >= maxJobs) this.cut();
+  }
+
   submit(jobId: string, events: QueuedEvent[]): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const job: PendingJob = { parts: 0, error: undefined, resolve, reject };

@@ -6,3 +6,4 @@ export * from './metrics-server';
 export * from './worker-process';
 export * from './destination-health';
 export * from './dead-letter-sweeper';
+export * from './node-flags';

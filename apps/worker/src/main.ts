@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const { consumers, sweeper, workerId } = createWorker(
+  const { consumers, sweeper, audit, workerId } = createWorker(
     { db, store: new DestinationStore(db, keyring), redis, prefix: config.redisPrefix, metrics, logger, allowPrivateHosts: config.allowPrivateHosts },
     {
       maxDestinations: config.maxDestinations,
@@ -36,6 +36,7 @@ async function main(): Promise<void> {
   );
   consumers.start();
   sweeper.start();
+  audit.start();
   const server = createMetricsServer(metrics, {
     redis: () => redis.ping(),
     controlDb: () => db.ping(),
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'worker stopping: finishing batches in hand, giving leases back');
     const force = setTimeout(() => process.exit(1), SHUTDOWN_TIMEOUT_MS);
     force.unref();
-    await Promise.all([consumers.stop(), sweeper.stop()]);
+    await Promise.all([consumers.stop(), sweeper.stop(), audit.stop()]);
     server.close();
     await redis.quit().catch(() => undefined);
     await db.close();

@@ -62,7 +62,10 @@ export async function runCeiling(stack: BenchStack, size: RunSize): Promise<Meas
   const out: Measurement[] = [];
   // The proposal is evidence for RESULTS.md, not a goal: a quick run leaves it out.
   for (const form of size.quick ? [UNNEST_FORM] : [UNNEST_FORM, JSON_FORM]) {
-    for (const connections of [1, 4]) out.push(await writeDirect(stack, size, form, connections));
+    for (const connections of [1, 4]) {
+      await stack.settle();
+      out.push(await writeDirect(stack, size, form, connections));
+    }
   }
   return out;
 }

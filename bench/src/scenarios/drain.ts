@@ -32,6 +32,8 @@ const VARIANTS = [
 export async function runDrain(stack: BenchStack, size: RunSize, cpuProfDir?: string): Promise<Measurement[]> {
   const out: Measurement[] = [];
   for (const variant of VARIANTS) {
+    // Each variant from a quiet server: the previous one's 200,000 rows would set off autovacuum during it.
+    await stack.settle();
     const label = `drain${variant.destinations}d${variant.workers}w`;
     const deployment = await Deployment.start(stack, { label, destinations: variant.destinations, ...(cpuProfDir ? { cpuProfDir } : {}) });
     try {

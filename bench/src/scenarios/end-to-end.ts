@@ -11,6 +11,8 @@ export interface EndToEndOptions {
   path: '/v1/events' | '/v1/batch';
   body: string;
   connections: number;
+  /** Which run of the same line this is (a line measured more than once needs fresh tables). */
+  run?: number;
 }
 
 /**
@@ -19,7 +21,7 @@ export interface EndToEndOptions {
  * request to the commit of the last acknowledged event's row.
  */
 export async function measureEndToEnd(stack: BenchStack, size: RunSize, options: EndToEndOptions, cpuProfDir?: string): Promise<Measurement> {
-  const deployment = await Deployment.start(stack, { label: options.key.replace('.', '_'), destinations: 1, ...(cpuProfDir ? { cpuProfDir } : {}) });
+  const deployment = await Deployment.start(stack, { label: `${options.key.replace('.', '_')}${options.run === undefined ? '' : `_r${options.run}`}`, destinations: 1, ...(cpuProfDir ? { cpuProfDir } : {}) });
   try {
     await deployment.startWorkers(1);
     const table = deployment.destinations[0]!.table;

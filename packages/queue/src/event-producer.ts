@@ -1,7 +1,7 @@
 import type { QueuedEvent } from '@pushrail/events';
-import { Queue } from 'bullmq';
+import { Job, Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { DELIVER_JOB } from './job-catalogue';
+import { DELIVER_JOB, type DeliverJobPayload } from './job-catalogue';
 import { destinationQueueName, workIndexKey } from './queue-names';
 
 /**
@@ -41,9 +41,44 @@ export class EventProducer {
    * destination must then see the job in its queue (see destination-leases).
    */
   async enqueue(destinationId: string, events: QueuedEvent[], options: { jobId?: string } = {}): Promise<string> {
-    const job = await this.queueFor(destinationId).add(DELIVER_JOB.name, { events }, { ...DELIVER_JOB.options, ...options });
-    await markHasWork(this.redis, this.prefix, destinationId, 0);
-    return job.id!;
+    const queue = this.queueFor(destinationId);
+    const opts = { ...DELIVER_JOB.options, ...options };
+    if (this.redis.isCluster) {
+      // The work index and the queue live in different hash slots: two commands, in order.
+      const job = await queue.add(DELIVER_JOB.name, { events }, opts);
+      await markHasWork(this.redis, this.prefix, destinationId, 0);
+      return job.id!;
+    }
+    return this.addAndMark(queue, destinationId, { events }, opts);
+  }
+
+  /**
+   * The job and its work-index entry in ONE round trip: BullMQ's add script
+   * (`Job.addJob`, the call `Queue.add` makes) and the ZADD are written to the
+   * connection back to back in the same tick, and the caller waits for both
+   * replies at once instead of one after the other (bench/RESULTS.md). Redis
+   * runs one connection's commands in the order they came, so the entry still
+   * lands after the job. Single-node Redis only: a cluster may hold the two
+   * keys on different nodes.
+   *
+   * Not an ioredis pipeline object: each one copies the ~50 BullMQ scripts
+   * defined on the connection, and those objects were most of what ingest
+   * promoted to its old generation (bench/RESULTS.md, p99 ack).
+   *
+   * One ordering caveat: ioredis sends a script in full (EVAL) the first time
+   * on each connection, so a NOSCRIPT reply, which would make it resend the
+   * add after the ZADD, only happens if someone runs SCRIPT FLUSH on a live
+   * Redis. The worker's periodic work-index check puts such a destination
+   * back (docs/scaling.md).
+   */
+  private async addAndMark(queue: Queue, destinationId: string, data: DeliverJobPayload, opts: JobsOptions): Promise<string> {
+    const client = await queue.client;
+    const job = new Job(queue, DELIVER_JOB.name, data, opts, opts.jobId);
+    // Both commands are written synchronously, in this order, before either call returns.
+    const added = job.addJob(client, { parentDependenciesKey: '' });
+    const marked = markHasWork(this.redis, this.prefix, destinationId, 0);
+    const [jobId] = await Promise.all([added, marked]);
+    return jobId;
   }
 
   /** Tells workers a destination has work now (after a resume or a redrive). */

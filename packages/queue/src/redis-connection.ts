@@ -149,14 +149,15 @@ export function createRedisConnection(url: string, role: ConnectionRole, extra: 
     role === 'producer'
       ? { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: PRODUCER_COMMAND_TIMEOUT_MS }
       : { maxRetriesPerRequest: null, enableOfflineQueue: true };
-  // Auto-pipelining batches the producer's many small writes into one round trip per tick.
-  const autoPipelining = role === 'producer';
   if (target.mode === 'single') {
     return new IORedis(target.url, {
       // Reconnect forever, backing off to 2 s: Redis restarts are survived, not fatal.
       retryStrategy: retry,
       connectionName: `pushrail-${role}`,
-      enableAutoPipelining: autoPipelining,
+      // No auto-pipelining: ioredis builds a pipeline object per tick for it, copying every BullMQ
+      // script defined on the connection; in ingest those objects were most of what reached the
+      // old generation, whose collections showed as p99 ack latency (bench/RESULTS.md).
+      enableAutoPipelining: false,
       ...byRole,
       ...extra,
     });
@@ -165,7 +166,7 @@ export function createRedisConnection(url: string, role: ConnectionRole, extra: 
     // The cluster reconnects as a whole (its nodes' own retryStrategy is not used).
     clusterRetryStrategy: retry,
     enableOfflineQueue: byRole.enableOfflineQueue ?? true,
-    enableAutoPipelining: autoPipelining,
+    enableAutoPipelining: false,
     redisOptions: {
       connectionName: `pushrail-${role}`,
       ...byRole,

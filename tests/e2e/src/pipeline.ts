@@ -48,6 +48,7 @@ export interface HttpAnswer {
 export interface RunningWorker {
   consumers: ReturnType<typeof createWorker>['consumers'];
   sweeper: ReturnType<typeof createWorker>['sweeper'];
+  audit: ReturnType<typeof createWorker>['audit'];
   metrics: PushrailMetrics;
   stop(): Promise<void>;
 }
@@ -234,19 +235,21 @@ export class Pipeline {
     const redis = createRedisConnection(this.redisUrl, 'consumer');
     redis.on('error', () => undefined);
     const metrics = new PushrailMetrics({ defaultMetrics: false });
-    const { consumers, sweeper } = createWorker(
+    const { consumers, sweeper, audit } = createWorker(
       { db: this.db, store: this.store, redis, prefix: this.prefix, metrics, logger: this.logger, allowPrivateHosts: this.allowPrivateHosts },
       { maxDestinations: 16, ...options },
     );
     consumers.start();
     sweeper.start();
+    audit.start();
     const worker: RunningWorker = {
       consumers,
       sweeper,
+      audit,
       metrics,
       stop: async () => {
         this.workers.delete(worker);
-        await Promise.all([consumers.stop(), sweeper.stop()]);
+        await Promise.all([consumers.stop(), sweeper.stop(), audit.stop()]);
         await redis.quit().catch(() => redis.disconnect());
       },
     };

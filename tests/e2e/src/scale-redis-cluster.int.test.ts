@@ -1,4 +1,5 @@
-import { destinationQueueName } from '@pushrail/queue';
+import { randomUUID } from 'node:crypto';
+import { destinationQueueName, workIndexKey } from '@pushrail/queue';
 import { redisCommand, startRedisCluster, waitFor, type RedisCluster } from '@pushrail/testing';
 import { Pipeline, seedEvent, type RunningWorker } from './pipeline';
 import { startWorkerProcess, type WorkerProcess } from './worker-process';
@@ -69,6 +70,18 @@ describe('delivery on a 3-master Redis Cluster', () => {
     });
     expect(await worker.terminate()).toBe(0);
     worker = undefined;
+  });
+
+  it('audits the work index across the shards: a queued job whose entry was lost is put back and delivered', async () => {
+    // No worker runs here (the one above has exited): the job waits, and its entry is removed.
+    const event = { id: randomUUID(), receivedAt: Date.now(), event: seedEvent() };
+    await pipeline.enqueue([event]);
+    await pipeline.redis.zrem(workIndexKey(pipeline.prefix), pipeline.destinationId);
+    const auditor = await pipeline.startWorker({ sweepIntervalMs: 60_000 });
+    expect(await auditor.audit.auditOnce()).toEqual([pipeline.destinationId]);
+    await waitFor(async () => (await pipeline.rows()).some((r) => r.event_id === event.id), {
+      description: 'the event delivered after the audit put its destination back',
+    });
   });
 });
 

@@ -1,6 +1,6 @@
 import { waitFor } from '@pushrail/testing';
 import { envelopeSetupSql, Pipeline } from './pipeline';
-import { createDestinations, leaseHolders, numberedTables, startSteadyLoad, tableCounts } from './scale-support';
+import { createDestinations, expectEveryTableHoldsEachOnce, leaseHolders, numberedTables, startSteadyLoad } from './scale-support';
 import { startWorkerProcess, type WorkerProcess } from './worker-process';
 
 const DESTINATIONS = 12;
@@ -49,13 +49,7 @@ describe('three worker processes with default settings spread 12 busy destinatio
     } finally {
       accepted = await load.stop();
     }
-    await waitFor(async () => [...(await tableCounts(pipeline, tables, accepted)).values()].every((c) => c.rows === accepted.length), {
-      description: `${accepted.length} events in each of the ${DESTINATIONS} tables`,
-      timeoutMs: 30_000,
-      intervalMs: 250,
-    });
-    const counts = await tableCounts(pipeline, tables, accepted);
-    for (const table of tables) expect([table, counts.get(table)]).toEqual([table, { rows: accepted.length, matching: accepted.length }]);
+    await expectEveryTableHoldsEachOnce(pipeline, tables, accepted);
     for (const worker of workers) expect(await worker.terminate()).toBe(0);
   }, 120_000);
 });

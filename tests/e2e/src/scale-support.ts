@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import { leaseKey } from '@pushrail/queue';
-import { withPgClient } from '@pushrail/testing';
+import { waitFor, withPgClient } from '@pushrail/testing';
 import { type Pipeline, seedEvent } from './pipeline';
 
 /** Table names `events_0` … `events_<n-1>`. */
@@ -106,6 +106,20 @@ export async function tableCounts(
     }
     return counts;
   });
+}
+
+/**
+ * Waits until every one of `tables` holds a row for each accepted id, then
+ * asserts each holds exactly those: every acknowledged event once in every table.
+ */
+export async function expectEveryTableHoldsEachOnce(pipeline: Pipeline, tables: string[], accepted: string[], timeoutMs = 30_000): Promise<void> {
+  await waitFor(async () => [...(await tableCounts(pipeline, tables, accepted)).values()].every((c) => c.rows === accepted.length), {
+    description: `${accepted.length} events in each of the ${tables.length} tables`,
+    timeoutMs,
+    intervalMs: 250,
+  });
+  const counts = await tableCounts(pipeline, tables, accepted);
+  for (const table of tables) expect([table, counts.get(table)]).toEqual([table, { rows: accepted.length, matching: accepted.length }]);
 }
 
 /** Total rows over `tables`. */

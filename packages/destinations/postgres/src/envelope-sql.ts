@@ -56,6 +56,9 @@ export function insertBatchParams(events: readonly QueuedEvent[]): unknown[] {
   const payloads = new Array<unknown>(n);
   const metadata = new Array<unknown>(n);
   const received = new Array<string>(n);
+  // Events of one request or group-commit round share their receivedAt: format each instant once.
+  let lastReceivedAt = Number.NaN;
+  let lastReceivedIso = '';
   for (let i = 0; i < n; i++) {
     const queued = events[i]!;
     const e = queued.event;
@@ -66,7 +69,11 @@ export function insertBatchParams(events: readonly QueuedEvent[]): unknown[] {
     sources[i] = e.source;
     payloads[i] = e.payload;
     metadata[i] = e.metadata ?? null;
-    received[i] = new Date(queued.receivedAt).toISOString();
+    if (queued.receivedAt !== lastReceivedAt) {
+      lastReceivedAt = queued.receivedAt;
+      lastReceivedIso = new Date(lastReceivedAt).toISOString();
+    }
+    received[i] = lastReceivedIso;
   }
   return [ids, types, occurred, customers, sources, JSON.stringify(payloads), JSON.stringify(metadata), received];
 }

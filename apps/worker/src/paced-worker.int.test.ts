@@ -1,0 +1,79 @@
+import { freshKeyPrefix, sharedRedisUrl, waitFor } from '@pushrail/testing';
+import { Queue, type Job } from 'bullmq';
+import IORedis, { type Redis } from 'ioredis';
+import { PacedWorker } from './paced-worker';
+
+const QUEUE = 'paced';
+
+describe('PacedWorker (real Redis)', () => {
+  let connection: Redis;
+  let queue: Queue;
+  let prefix: string;
+  let worker: PacedWorker | undefined;
+
+  beforeEach(() => {
+    connection = new IORedis(sharedRedisUrl(), { maxRetriesPerRequest: null });
+    prefix = freshKeyPrefix();
+    queue = new Queue(QUEUE, { connection, prefix });
+  });
+
+  afterEach(async () => {
+    await worker?.close();
+    worker = undefined;
+    await queue.close();
+    connection.disconnect();
+  });
+
+  function startWorker(idleFetchDelayMs: number, onJob: (job: Job) => void, concurrency = 4): PacedWorker {
+    const started = new PacedWorker(QUEUE, async (job) => onJob(job), { connection, prefix, concurrency, drainDelay: 1 }, idleFetchDelayMs);
+    started.on('error', () => undefined);
+    return started;
+  }
+
+  it('waits the delay after finding the queue empty before it fetches a job added then', async () => {
+    let drainedAt: number | undefined;
+    let processedAt: number | undefined;
+    worker = startWorker(400, () => {
+      processedAt ??= performance.now();
+    });
+    // 'drained' is emitted by the fetch that found nothing, just before the worker starts waiting.
+    worker.once('drained', () => {
+      drainedAt = performance.now();
+      void queue.add('job', { n: 1 });
+    });
+    await waitFor(() => processedAt !== undefined, { timeoutMs: 5_000, description: 'the job added after the empty fetch' });
+    expect(processedAt! - drainedAt!).toBeGreaterThanOrEqual(390);
+  });
+
+  it('fetches a backlog back to back, without the delay between jobs', async () => {
+    await queue.addBulk(Array.from({ length: 40 }, (_, n) => ({ name: 'job', data: { n } })));
+    const seen: number[] = [];
+    // A delay far longer than the wait below: any pause between backlog jobs would time the test out.
+    worker = startWorker(60_000, (job) => seen.push(job.data.n as number));
+    await waitFor(() => seen.length === 40, { timeoutMs: 10_000, description: 'all 40 backlog jobs' });
+    expect(new Set(seen).size).toBe(40);
+  });
+
+  it('finds its queue empty far less often while jobs trickle in', async () => {
+    let processed = 0;
+    let emptyFetches = 0;
+    worker = startWorker(200, () => processed++);
+    worker.on('drained', () => emptyFetches++);
+    // One job every 5 ms for about a second: unpaced, BullMQ finds the queue empty after nearly every job.
+    for (let n = 0; n < 200; n++) {
+      await queue.add('job', { n });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await waitFor(() => processed === 200, { timeoutMs: 10_000, description: 'all 200 jobs' });
+    // At most one empty fetch per 200 ms of trickle (plus the first and the last): a handful, not ~200.
+    expect(emptyFetches).toBeLessThan(20);
+  });
+
+  it('closes at once, without finishing a delay in progress', async () => {
+    worker = startWorker(60_000, () => undefined);
+    await new Promise<void>((resolve) => worker!.once('drained', () => resolve()));
+    const closed = worker.close().then(() => 'closed' as const);
+    const timedOut = new Promise<'still waiting'>((resolve) => setTimeout(() => resolve('still waiting'), 5_000).unref());
+    expect(await Promise.race([closed, timedOut])).toBe('closed');
+  });
+});
