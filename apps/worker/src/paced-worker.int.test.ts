@@ -1,6 +1,6 @@
-import { freshKeyPrefix, sharedRedisUrl, waitFor } from '@pushrail/testing';
+import { freshKeyPrefix, sharedRedisUrl, startRedisServer, waitFor, type RedisServer } from '@pushrail/testing';
 import { Queue, type Job } from 'bullmq';
-import IORedis, { type Redis } from 'ioredis';
+import IORedis, { type Redis, type RedisOptions } from 'ioredis';
 import { PacedWorker } from './paced-worker';
 
 const QUEUE = 'paced';
@@ -75,5 +75,54 @@ describe('PacedWorker (real Redis)', () => {
     const closed = worker.close().then(() => 'closed' as const);
     const timedOut = new Promise<'still waiting'>((resolve) => setTimeout(() => resolve('still waiting'), 5_000).unref());
     expect(await Promise.race([closed, timedOut])).toBe('closed');
+  });
+});
+
+describe('PacedWorker.close while its blocking connection is being set up (own Redis, stopped)', () => {
+  let redis: RedisServer;
+  beforeAll(async () => {
+    redis = await startRedisServer();
+  });
+  afterAll(async () => {
+    await redis.destroy();
+  });
+
+  // BullMQ 5.81 (taskforcesh/bullmq#3546): close() takes a connection still being set up down at once and
+  // removes its error listeners; the set-up's INFO then fails with nobody listening, an unhandled rejection
+  // (which ends a Node process). Here Redis stops the moment the worker's blocking connection is ready, before
+  // BullMQ's INFO is answered, and stays stopped until ioredis gives up on a clean close (2 s) and drops the socket.
+  it('closes without an unhandled error when the set-up fails after close', async () => {
+    const pid = redis.pid!;
+    let blockingClient: Redis | undefined;
+    class StopsRedisOnceDuplicateIsReady extends IORedis {
+      override duplicate(override?: Partial<RedisOptions>): Redis {
+        const client = super.duplicate(override);
+        client.once('ready', () => process.kill(pid, 'SIGSTOP'));
+        blockingClient = client;
+        return client;
+      }
+    }
+    const connection = new StopsRedisOnceDuplicateIsReady(redis.url, { maxRetriesPerRequest: null });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => {
+      unhandled.push(reason);
+    };
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      await connection.ping();
+      const worker = new PacedWorker(QUEUE, async () => undefined, { connection, prefix: freshKeyPrefix(), drainDelay: 1 }, 20);
+      worker.on('error', () => undefined);
+      await waitFor(() => blockingClient?.status === 'ready', { description: 'the blocking connection ready, Redis stopped' });
+      let ended = false;
+      blockingClient!.once('end', () => (ended = true));
+      await worker.close();
+      await waitFor(() => ended, { timeoutMs: 10_000, description: 'ioredis dropping the socket of the stopped server' });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      process.kill(pid, 'SIGCONT');
+      connection.disconnect();
+    }
   });
 });

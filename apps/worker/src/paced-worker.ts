@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker, type Job, type Processor, type RedisClient, type WorkerOptions } from 'bullmq';
+import { dropErrorsAfterClose } from './errors-after-close';
 
 /**
  * A BullMQ worker that, having found its queue empty, waits
@@ -27,6 +28,8 @@ export class PacedWorker extends Worker {
     private readonly idleFetchDelayMs: number,
   ) {
     super(name, processor, options);
+    // It may be closed the moment it is made (a destination leased and given back at once).
+    dropErrorsAfterClose(this);
   }
 
   /** Ends a delay in progress at once, so closing is not held up by it. */
