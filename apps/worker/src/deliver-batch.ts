@@ -1,5 +1,5 @@
-import { isDeliveryError, type DestinationWriter } from '@pushrail/destination-core';
-import type { QueuedEvent } from '@pushrail/events';
+import { isDeliveryError, type DestinationWriter, type WriteOutcome } from '@pushrail/destination-core';
+import { concatEncodedEvents, decodeEvents, type QueuedEvent } from '@pushrail/events';
 import type { PushrailMetrics } from '@pushrail/observability';
 import type { DeadLetterSink } from './dead-letter-sink';
 import type { BatchPart } from './event-batcher';
@@ -19,21 +19,23 @@ export interface BatchReport {
 }
 
 /**
- * Writes a batch. Rows the destination refuses one by one (bad rows) are
- * found by bisection and dead-lettered alone while the rest commits; a part
- * refused as a whole (a per-event-type table missing) is dead-lettered while
- * the other tables commit. A transient or whole-batch permanent failure is
- * thrown, and the jobs of the batch fail with it.
+ * Writes a batch: first as it is held (encoded, one statement that the
+ * database unpacks). Rows the destination refuses one by one (bad rows) are
+ * then found by bisection over the decoded events and dead-lettered alone
+ * while the rest commits; a part refused as a whole (a per-event-type table
+ * missing) is dead-lettered while the other tables commit. A transient or
+ * whole-batch permanent failure is thrown, and the jobs of the batch fail
+ * with it.
  */
 export async function deliverBatch(parts: BatchPart[], ctx: DeliverBatchContext): Promise<BatchReport> {
-  const events: QueuedEvent[] = parts.length === 1 ? parts[0]!.events : parts.flatMap((p) => p.events);
+  const batch = concatEncodedEvents(parts.map((p) => p.events));
   // Which job an event came in: only needed to dead-letter it, so built only then.
   let jobOfEvent: Map<string, string> | undefined;
   const jobOf = (eventId: string): string => {
-    jobOfEvent ??= new Map(parts.flatMap((part) => part.events.map((e) => [e.id, part.jobId] as const)));
+    jobOfEvent ??= new Map(parts.flatMap((part) => part.events.ids.map((id) => [id, part.jobId] as const)));
     return jobOfEvent.get(eventId) ?? 'unknown';
   };
-  const report: BatchReport = { events: events.length, inserted: 0, skipped: 0, deadLettered: 0 };
+  const report: BatchReport = { events: batch.ids.length, inserted: 0, skipped: 0, deadLettered: 0 };
 
   const deadLetter = async (refused: QueuedEvent[], error: { kind: 'permanent' | 'bad_row' | 'transient'; code?: string; message: string }) => {
     await ctx.deadLetters.record(
@@ -44,15 +46,18 @@ export async function deliverBatch(parts: BatchPart[], ctx: DeliverBatchContext)
     report.deadLettered += refused.length;
   };
 
+  const settle = async (outcome: WriteOutcome): Promise<void> => {
+    report.inserted += outcome.inserted;
+    report.skipped += outcome.skipped;
+    for (const rejected of outcome.rejected) {
+      if (rejected.error.kind === 'bad_row' && rejected.events.length > 1) await bisect(rejected.events);
+      else await deadLetter(rejected.events, rejected.error);
+    }
+  };
+
   const write = async (slice: QueuedEvent[]): Promise<void> => {
     try {
-      const outcome = await ctx.destination.write(slice);
-      report.inserted += outcome.inserted;
-      report.skipped += outcome.skipped;
-      for (const rejected of outcome.rejected) {
-        if (rejected.error.kind === 'bad_row' && rejected.events.length > 1) await bisect(rejected.events);
-        else await deadLetter(rejected.events, rejected.error);
-      }
+      await settle(await ctx.destination.write(slice));
     } catch (error) {
       if (!isDeliveryError(error) || error.kind !== 'bad_row') throw error;
       if (slice.length === 1) await deadLetter(slice, error);
@@ -66,14 +71,22 @@ export async function deliverBatch(parts: BatchPart[], ctx: DeliverBatchContext)
     await write(slice.slice(middle));
   };
 
-  await write(events);
+  try {
+    await settle(await ctx.destination.writeEncoded(batch));
+  } catch (error) {
+    if (!isDeliveryError(error) || error.kind !== 'bad_row') throw error;
+    // Some row was refused: take the batch apart to find it (rare, so decoding here costs nothing that matters).
+    const events = decodeEvents(batch);
+    if (events.length === 1) await deadLetter(events, error);
+    else await bisect(events);
+  }
 
   const labels = { destination_id: ctx.destinationId };
   ctx.metrics.eventsDelivered.inc(labels, report.inserted);
   if (report.skipped > 0) ctx.metrics.duplicatesSkipped.inc(labels, report.skipped);
-  ctx.metrics.batchSize.observe(events.length);
+  ctx.metrics.batchSize.observe(batch.ids.length);
   const now = Date.now();
   const latency = ctx.metrics.deliveryLatency.labels(labels);
-  for (const event of events) latency.observe(Math.max(0, now - event.receivedAt) / 1000);
+  for (const receivedAt of batch.receivedAt) latency.observe(Math.max(0, now - receivedAt) / 1000);
   return report;
 }

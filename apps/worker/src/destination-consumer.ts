@@ -4,7 +4,8 @@ import { assertNever, DeliveryError, isDeliveryError } from '@pushrail/destinati
 import { PostgresDestination } from '@pushrail/destination-postgres';
 import type { Logger, PushrailMetrics } from '@pushrail/observability';
 import { scrubSecrets, toError } from '@pushrail/observability';
-import { destinationQueueName, readDeliverPayload, RETRY_SCHEDULE } from '@pushrail/queue';
+import { decodeEvents } from '@pushrail/events';
+import { destinationQueueName, RETRY_SCHEDULE } from '@pushrail/queue';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
@@ -20,7 +21,7 @@ import type { DestinationHealth } from './destination-health';
 import { UNREADABLE_EVENT_ID, type DeadLetterSink, type FailedEvent } from './dead-letter-sink';
 import { deliverBatch } from './deliver-batch';
 import { EventBatcher, type BatchPart } from './event-batcher';
-import { PacedWorker } from './paced-worker';
+import { DeliveryWorker, type DeliverJobData } from './delivery-worker';
 
 export interface ConsumerDeps {
   redis: Redis;
@@ -48,11 +49,12 @@ export function batchLogFields(parts: BatchPart[]): Record<string, unknown> {
   const correlationIds = new Set<string>();
   let events = 0;
   for (const part of parts) {
-    for (const queued of part.events) {
-      events++;
-      if (eventIds.length < LOGGED_EVENT_IDS) eventIds.push(queued.id);
-      const correlationId = queued.event.correlationId;
-      if (correlationId && correlationIds.size < LOGGED_EVENT_IDS) correlationIds.add(correlationId);
+    const { ids, correlationIds: partCorrelationIds } = part.events;
+    events += ids.length;
+    for (let i = 0; i < ids.length && eventIds.length < LOGGED_EVENT_IDS; i++) eventIds.push(ids[i]!);
+    for (const correlationId of partCorrelationIds) {
+      if (correlationIds.size >= LOGGED_EVENT_IDS) break;
+      if (correlationId) correlationIds.add(correlationId);
     }
   }
   return { jobIds: parts.map((p) => p.jobId), eventCount: events, eventIds, correlationIds: [...correlationIds] };
@@ -75,7 +77,7 @@ export class DestinationConsumer {
   private readonly destination: PostgresDestination;
   private readonly batcher: EventBatcher;
   private readonly queue: Queue;
-  private worker: PacedWorker | undefined;
+  private worker: DeliveryWorker | undefined;
   private lastActivityAt = Date.now();
   private activeJobs = 0;
   private failingSince: Date | undefined;
@@ -144,7 +146,7 @@ export class DestinationConsumer {
           // Counted in events, so the error rate (errors ÷ (errors + delivered)) compares like with like.
           deps.metrics.deliveryErrors.inc(
             { destination_id: record.id, error_kind: error.kind },
-            parts.reduce((n, p) => n + p.events.length, 0),
+            parts.reduce((n, p) => n + p.events.ids.length, 0),
           );
           this.log.warn(
             {
@@ -162,7 +164,7 @@ export class DestinationConsumer {
   }
 
   start(): void {
-    this.worker = new PacedWorker(
+    this.worker = new DeliveryWorker(
       destinationQueueName(this.destinationId),
       (job, token) => this.process(job, token),
       {
@@ -219,25 +221,27 @@ export class DestinationConsumer {
 
   private async deliverJob(job: Job): Promise<void> {
     const jobId = job.id ?? randomUUID();
-    const read = readDeliverPayload(job.data);
+    // Read and encoded when BullMQ made the job (DeliveryWorker).
+    const read = job.data as DeliverJobData;
     if (!read.ok) {
       // Not something a retry can fix: keep the payload as it is, for an operator to read.
       const error = new DeliveryError('permanent', `invalid job payload: ${read.problem}`, 'INVALID_JOB_PAYLOAD');
-      await this.deadLetterJob(job, [{ jobId, event: { id: UNREADABLE_EVENT_ID, raw: job.data } }], error);
+      await this.deadLetterJob(job, [{ jobId, event: { id: UNREADABLE_EVENT_ID, raw: read.raw } }], error);
       throw new UnrecoverableError(failedReason(error));
     }
-    const events = read.payload.events;
+    const events = read.events;
     try {
-      await this.batcher.submit(jobId, events as never);
+      await this.batcher.submit(jobId, events);
     } catch (thrown) {
       const error = isDeliveryError(thrown) ? thrown : new DeliveryError('transient', scrubSecrets(toError(thrown).message));
-      const failed: FailedEvent[] = events.map((event) => ({ jobId, event: event as never }));
+      // Decoded only on the way to a dead letter (the transient case below does not need them).
+      const failed = (): FailedEvent[] => decodeEvents(events).map((event) => ({ jobId, event }));
       switch (error.kind) {
         case 'transient': {
           const retryWindowMs = this.deps.retryWindowMs ?? RETRY_SCHEDULE.maxAgeSec * 1000;
           if (Date.now() - job.timestamp > retryWindowMs) {
             const expired = new DeliveryError('transient', `still failing after the retry window: ${error.message}`, error.code);
-            await this.deadLetterJob(job, failed, expired);
+            await this.deadLetterJob(job, failed(), expired);
             throw new UnrecoverableError(failedReason(expired));
           }
           // Back the whole destination off: its queue hands out no job until the delay is over,
@@ -252,7 +256,7 @@ export class DestinationConsumer {
         }
         case 'permanent':
         case 'bad_row':
-          await this.deadLetterJob(job, failed, error);
+          await this.deadLetterJob(job, failed(), error);
           await this.deps.health
             .recordPermanentFailure(this.destinationId, error.message, this.queue)
             .catch((e) => this.log.warn({ err: toError(e) }, 'auto-pause check failed'));

@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import type { QueuedEvent } from '@pushrail/events';
+import { decodeEvents, encodeEvents, type EncodedEvents } from '@pushrail/events';
 import { EventBatcher, type BatchPart } from './event-batcher';
 
-const events = (n: number): QueuedEvent[] =>
-  Array.from({ length: n }, () => ({
-    id: randomUUID(),
-    receivedAt: Date.now(),
-    event: { eventType: 't', occurredAt: '2026-01-01T00:00:00Z', source: 's', payload: {} },
-  }));
+const events = (n: number): EncodedEvents =>
+  encodeEvents(
+    Array.from({ length: n }, () => ({
+      id: randomUUID(),
+      receivedAt: Date.now(),
+      event: { eventType: 't', occurredAt: '2026-01-01T00:00:00Z', source: 's', payload: {} },
+    })),
+  );
 
-const sizes = (batches: BatchPart[][]) => batches.map((b) => b.reduce((n, p) => n + p.events.length, 0));
+const sizes = (batches: BatchPart[][]) => batches.map((b) => b.reduce((n, p) => n + p.events.ids.length, 0));
 
 describe('EventBatcher', () => {
   it('writes a batch as soon as it is full, and splits a job across batches', async () => {
@@ -17,9 +19,15 @@ describe('EventBatcher', () => {
     const batcher = new EventBatcher({ batchSize: 10, flushIntervalMs: 60_000, maxInFlight: 4 }, async (parts) => {
       written.push(parts);
     });
-    await Promise.all([batcher.submit('a', events(7)), batcher.submit('b', events(13))]);
+    const a = events(7);
+    const b = events(13);
+    await Promise.all([batcher.submit('a', a), batcher.submit('b', b)]);
     expect(sizes(written)).toEqual([10, 10]);
     expect(written[0]!.map((p) => p.jobId)).toEqual(['a', 'b']);
+    // Every event once, in order, whole (the split part of b decodes to b's own events).
+    const writtenEvents = written.flat().flatMap((p) => decodeEvents(p.events));
+    expect(writtenEvents).toEqual([...decodeEvents(a), ...decodeEvents(b)]);
+    expect(written.flat().flatMap((p) => p.events.ids)).toEqual([...a.ids, ...b.ids]);
   });
 
   it('writes a partial batch when the flush window ends', async () => {

@@ -1,9 +1,9 @@
-import type { QueuedEvent } from '@pushrail/events';
+import { sliceEncodedEvents, type EncodedEvents } from '@pushrail/events';
 
 /** A slice of one job's events inside a batch. */
 export interface BatchPart {
   jobId: string;
-  events: QueuedEvent[];
+  events: EncodedEvents;
 }
 
 export interface EventBatcherOptions {
@@ -61,18 +61,21 @@ export class EventBatcher {
     if (this.pendingEvents > 0 && this.jobs.size >= maxJobs) this.cut();
   }
 
-  submit(jobId: string, events: QueuedEvent[]): Promise<void> {
+  submit(jobId: string, events: EncodedEvents): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const job: PendingJob = { parts: 0, error: undefined, resolve, reject };
       this.jobs.set(jobId, job);
+      const count = events.ids.length;
       let offset = 0;
-      while (offset < events.length) {
+      while (offset < count) {
         const room = this.options.batchSize - this.pendingEvents;
-        const slice = events.slice(offset, offset + room);
-        offset += slice.length;
+        const end = Math.min(count, offset + room);
+        // A job that straddles a full batch is split (at most once per batch); one that fits is kept whole.
+        const slice = sliceEncodedEvents(events, offset, end);
         job.parts++;
         this.pending.push({ jobId, events: slice });
-        this.pendingEvents += slice.length;
+        this.pendingEvents += end - offset;
+        offset = end;
         if (this.pendingEvents >= this.options.batchSize) this.cut();
       }
       if (this.pendingEvents > 0) {

@@ -1,4 +1,4 @@
-import type { QueuedEvent } from '@pushrail/events';
+import type { EncodedEvents, QueuedEvent } from '@pushrail/events';
 import { qualifiedTable, quoteIdent } from './identifiers';
 
 /**
@@ -76,6 +76,36 @@ export function insertBatchParams(events: readonly QueuedEvent[]): unknown[] {
     received[i] = lastReceivedIso;
   }
   return [ids, types, occurred, customers, sources, JSON.stringify(payloads), JSON.stringify(metadata), received];
+}
+
+/**
+ * The batch statement for encoded events (EncodedEvents): the ids and receive
+ * times as two arrays, the envelopes as ONE jsonb parameter that PostgreSQL
+ * takes apart, so the worker neither walks the events nor escapes them into
+ * per-column arrays. The envelopes are paired with the ids by position
+ * (unnest of three arrays of one length; WITH ORDINALITY keeps their order),
+ * and a mismatch cannot write a row to the wrong id: a shorter side is padded
+ * with NULLs, which the NOT NULL columns refuse. The columns and their values
+ * are the same as insertBatchSql's, field for field.
+ */
+export function insertEncodedSql(schema: string, table: string): string {
+  const columns = ENVELOPE_COLUMNS.map((c) => c.name).join(', ');
+  return (
+    `INSERT INTO ${qualifiedTable(schema, table)} (${columns}) ` +
+    `SELECT q.id, q.e->>'eventType', (q.e->>'occurredAt')::timestamptz, q.e->>'customerExternalId', q.e->>'source', ` +
+    `q.e->'payload', NULLIF(q.e->'metadata', 'null'::jsonb), 'epoch'::timestamptz + q.ms * interval '1 millisecond' ` +
+    `FROM unnest($1::uuid[], $2::int8[], ARRAY(SELECT x.value FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS x(value, i) ORDER BY x.i)) AS q(id, ms, e) ` +
+    'ON CONFLICT DO NOTHING'
+  );
+}
+
+/**
+ * insertEncodedSql's parameters. The two arrays are written as array literals
+ * here: UUIDs (checked when the job was read) and integers need no quoting,
+ * which spares pg escaping each element.
+ */
+export function insertEncodedParams(events: EncodedEvents): unknown[] {
+  return [`{${events.ids.join(',')}}`, `{${events.receivedAt.join(',')}}`, events.envelopesJson];
 }
 
 /** The CREATE TABLE of one envelope table. */

@@ -6,12 +6,12 @@ import {
   type DestinationWriter,
   type WriteOutcome,
 } from '@pushrail/destination-core';
-import type { QueuedEvent } from '@pushrail/events';
+import { decodeEvents, type EncodedEvents, type QueuedEvent } from '@pushrail/events';
 import { scrubSecrets } from '@pushrail/observability';
 import { Pool, type PoolClient } from 'pg';
 import { toDeliveryError } from './classify-pg-error';
 import { poolConfigFor, type ConnectionContext } from './connection-options';
-import { insertBatchParams, insertBatchSql } from './envelope-sql';
+import { insertBatchParams, insertBatchSql, insertEncodedParams, insertEncodedSql } from './envelope-sql';
 import { tableNameForEventType } from './identifiers';
 import type { PostgresDestinationConfig } from './postgres-destination-config';
 import { ForbiddenDestinationHostError } from './ssrf-guard';
@@ -94,6 +94,25 @@ export class PostgresDestination implements DestinationWriter {
         return { inserted, skipped: events.length - inserted, rejected: [] };
       }
       return await this.writeTables(pool, groups);
+    } catch (error) {
+      throw this.classify(error);
+    }
+  }
+
+  /**
+   * One table: one statement that PostgreSQL unpacks (insertEncodedSql).
+   * Per-event-type tables need each event's type, so the events are decoded
+   * and written as `write` does.
+   */
+  async writeEncoded(events: EncodedEvents): Promise<WriteOutcome> {
+    const count = events.ids.length;
+    if (count === 0) return { inserted: 0, skipped: 0, rejected: [] };
+    if (this.config.tableMode === 'per_event_type') return this.write(decodeEvents(events));
+    try {
+      const pool = await this.pool();
+      const result = await pool.query(insertEncodedSql(this.config.schema, this.config.table), insertEncodedParams(events));
+      const inserted = result.rowCount ?? 0;
+      return { inserted, skipped: count - inserted, rejected: [] };
     } catch (error) {
       throw this.classify(error);
     }
