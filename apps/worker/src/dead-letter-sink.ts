@@ -1,6 +1,6 @@
 import type { ControlDb, NewDeadLetter } from '@pushrail/control-db';
 import { DeliveryError, type DeliveryErrorKind } from '@pushrail/destination-core';
-import type { QueuedEvent } from '@pushrail/events';
+import { decodeEvents, type EncodedEvents, type QueuedEvent } from '@pushrail/events';
 import type { PushrailMetrics } from '@pushrail/observability';
 
 /** The event id a dead letter carries when its job's payload could not be read (so a repeat is still a no-op). */
@@ -18,6 +18,19 @@ export interface DeadLetterDetails {
   message: string;
   attempts: number;
   firstFailedAt: Date;
+}
+
+/**
+ * The events of a job (or part of one) to dead-letter. Envelopes that do not
+ * pair up with the ids (a payload no ingest wrote) cannot be taken apart:
+ * they are kept as one unreadable entry, as they came, for an operator.
+ */
+export function failedEventsOf(jobId: string, events: EncodedEvents): FailedEvent[] {
+  try {
+    return decodeEvents(events).map((event) => ({ jobId, event }));
+  } catch {
+    return [{ jobId, event: { id: UNREADABLE_EVENT_ID, raw: { ids: events.ids, envelopesJson: events.envelopesJson } } }];
+  }
 }
 
 /** The JSON text a dead letter keeps of its event: the queued event as it travelled. */

@@ -1,8 +1,7 @@
-import { isUuid } from '@pushrail/events';
 import type { ControlDb } from '@pushrail/control-db';
 import { DELIVERY_ERROR_KINDS, type DeliveryErrorKind } from '@pushrail/destination-core';
 import type { Logger } from '@pushrail/observability';
-import { destinationQueueName, failedSetKey, sweptUpToKey } from '@pushrail/queue';
+import { destinationQueueName, failedSetKey, readDeliverPayload, sweptUpToKey } from '@pushrail/queue';
 import { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { UNREADABLE_EVENT_ID, type DeadLetterSink, type FailedEvent } from './dead-letter-sink';
@@ -22,11 +21,9 @@ export function parseFailedReason(reason: string | undefined): { kind: DeliveryE
 
 /** Events of a failed job's payload, whatever shape it has (an invalid payload is kept as one raw entry). */
 function eventsOf(job: Job): FailedEvent[] {
-  const events = (job.data as { events?: unknown })?.events;
   const jobId = job.id ?? 'unknown';
-  if (Array.isArray(events) && events.every((e) => typeof e?.id === 'string' && isUuid(e.id))) {
-    return events.map((event) => ({ jobId, event }));
-  }
+  const read = readDeliverPayload(job.data);
+  if (read.ok) return read.events.map((event) => ({ jobId, event }));
   return [{ jobId, event: { id: UNREADABLE_EVENT_ID, raw: job.data } }];
 }
 

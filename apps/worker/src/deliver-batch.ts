@@ -1,7 +1,7 @@
 import { isDeliveryError, type DestinationWriter, type WriteOutcome } from '@pushrail/destination-core';
-import { concatEncodedEvents, decodeEvents, type QueuedEvent } from '@pushrail/events';
+import { concatEncodedEvents, type QueuedEvent } from '@pushrail/events';
 import type { PushrailMetrics } from '@pushrail/observability';
-import type { DeadLetterSink } from './dead-letter-sink';
+import { failedEventsOf, type DeadLetterSink } from './dead-letter-sink';
 import type { BatchPart } from './event-batcher';
 
 export interface DeliverBatchContext {
@@ -76,9 +76,25 @@ export async function deliverBatch(parts: BatchPart[], ctx: DeliverBatchContext)
   } catch (error) {
     if (!isDeliveryError(error) || error.kind !== 'bad_row') throw error;
     // Some row was refused: take the batch apart to find it (rare, so decoding here costs nothing that matters).
-    const events = decodeEvents(batch);
+    const events: QueuedEvent[] = [];
+    for (const part of parts) {
+      const failed = failedEventsOf(part.jobId, part.events);
+      if (failed.every((f): f is { jobId: string; event: QueuedEvent } => !('raw' in f.event))) {
+        events.push(...failed.map((f) => f.event));
+      } else {
+        // A part whose envelopes do not pair up with its ids (no ingest wrote it): kept whole, as it came.
+        await ctx.deadLetters.record(ctx.destinationId, failed, {
+          kind: 'permanent',
+          code: 'INVALID_JOB_PAYLOAD',
+          message: 'invalid job payload: its envelopes do not pair up with its ids',
+          attempts: 1,
+          firstFailedAt: new Date(),
+        });
+        report.deadLettered += part.events.ids.length;
+      }
+    }
     if (events.length === 1) await deadLetter(events, error);
-    else await bisect(events);
+    else if (events.length > 1) await bisect(events);
   }
 
   const labels = { destination_id: ctx.destinationId };

@@ -1,29 +1,32 @@
-import { encodeEvents, type EncodedEvents } from '@pushrail/events';
-import { readDeliverPayload } from '@pushrail/queue';
+import type { EncodedEvents } from '@pushrail/events';
+import { readDeliverPayloadText } from '@pushrail/queue';
 import type { Job, JobJsonRaw } from 'bullmq';
 import { PacedWorker } from './paced-worker';
 
 /** A `deliver` job's payload as the worker holds it: its events encoded, or why the payload cannot be read. */
 export type DeliverJobData = { ok: true; events: EncodedEvents } | { ok: false; problem: string; raw: unknown };
 
-/** Reads a `deliver` payload into the form the worker holds (never throws: a bad payload is data too). */
-export function toDeliverJobData(data: unknown): DeliverJobData {
-  const read = readDeliverPayload(data);
-  return read.ok ? { ok: true, events: encodeEvents(read.payload.events) } : { ok: false, problem: read.problem, raw: data };
-}
-
 /**
- * The worker of one destination's queue. Each job's payload is read and its
- * events encoded (EncodedEvents) the moment BullMQ makes the job, so the
- * parsed objects die young: a job waits in the batcher and in its statement
- * for up to a second and more, and held as objects its events were what V8
- * spent most of its collection time copying (bench/RESULTS.md, session 4).
+ * The worker of one destination's queue. It reads each job's data itself,
+ * from the JSON text Redis holds, instead of letting BullMQ parse it: the
+ * envelopes stay the text they are (EncodedEvents) until PostgreSQL parses
+ * them, and only the ids, receive times and correlation ids are parsed here
+ * (readDeliverPayloadText). Parsing every event into objects, holding them
+ * for a second or more while the batch fills and commits, and walking them
+ * again to build the statement was most of the worker's CPU per event
+ * (bench/RESULTS.md, session 4).
  */
 export class DeliveryWorker extends PacedWorker {
-  // BullMQ's one place where a fetched job is made (protected), after it parsed the job's data.
+  // BullMQ's one place where a fetched job is made (protected). It would JSON.parse `data`; it gets '{}' instead.
   protected override createJob(raw: JobJsonRaw, jobId: string): Job {
-    const job = super.createJob(raw, jobId);
-    job.data = toDeliverJobData(job.data);
+    const job = super.createJob({ ...raw, data: '{}' }, jobId);
+    job.data = readJobData(raw.data);
     return job;
   }
+}
+
+/** Never throws: a payload that cannot be read is dead-lettered by the consumer, as it is. */
+function readJobData(text: string | undefined): DeliverJobData {
+  if (typeof text !== 'string') return { ok: false, problem: 'no data', raw: null };
+  return readDeliverPayloadText(text);
 }

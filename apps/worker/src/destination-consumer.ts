@@ -4,7 +4,6 @@ import { assertNever, DeliveryError, isDeliveryError } from '@pushrail/destinati
 import { PostgresDestination } from '@pushrail/destination-postgres';
 import type { Logger, PushrailMetrics } from '@pushrail/observability';
 import { scrubSecrets, toError } from '@pushrail/observability';
-import { decodeEvents } from '@pushrail/events';
 import { destinationQueueName, RETRY_SCHEDULE } from '@pushrail/queue';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -18,7 +17,7 @@ import {
   STALLED_INTERVAL_MS,
 } from './bullmq-settings';
 import type { DestinationHealth } from './destination-health';
-import { UNREADABLE_EVENT_ID, type DeadLetterSink, type FailedEvent } from './dead-letter-sink';
+import { failedEventsOf, UNREADABLE_EVENT_ID, type DeadLetterSink, type FailedEvent } from './dead-letter-sink';
 import { deliverBatch } from './deliver-batch';
 import { EventBatcher, type BatchPart } from './event-batcher';
 import { DeliveryWorker, type DeliverJobData } from './delivery-worker';
@@ -235,7 +234,7 @@ export class DestinationConsumer {
     } catch (thrown) {
       const error = isDeliveryError(thrown) ? thrown : new DeliveryError('transient', scrubSecrets(toError(thrown).message));
       // Decoded only on the way to a dead letter (the transient case below does not need them).
-      const failed = (): FailedEvent[] => decodeEvents(events).map((event) => ({ jobId, event }));
+      const failed = (): FailedEvent[] => failedEventsOf(jobId, events);
       switch (error.kind) {
         case 'transient': {
           const retryWindowMs = this.deps.retryWindowMs ?? RETRY_SCHEDULE.maxAgeSec * 1000;

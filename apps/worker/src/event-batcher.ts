@@ -1,3 +1,4 @@
+import { DeliveryError } from '@pushrail/destination-core';
 import { sliceEncodedEvents, type EncodedEvents } from '@pushrail/events';
 
 /** A slice of one job's events inside a batch. */
@@ -71,7 +72,16 @@ export class EventBatcher {
         const room = this.options.batchSize - this.pendingEvents;
         const end = Math.min(count, offset + room);
         // A job that straddles a full batch is split (at most once per batch); one that fits is kept whole.
-        const slice = sliceEncodedEvents(events, offset, end);
+        let slice: EncodedEvents;
+        try {
+          slice = sliceEncodedEvents(events, offset, end);
+        } catch (error) {
+          // Envelopes that cannot be split as the ids say: no retry can fix it, and no part of it is queued yet.
+          if (job.parts === 0) this.jobs.delete(jobId);
+          job.error = new DeliveryError('permanent', `invalid job payload: ${(error as Error).message}`, 'INVALID_JOB_PAYLOAD');
+          if (job.parts === 0) reject(job.error);
+          break;
+        }
         job.parts++;
         this.pending.push({ jobId, events: slice });
         this.pendingEvents += end - offset;

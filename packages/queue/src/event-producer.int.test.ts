@@ -1,5 +1,6 @@
 import { freshKeyPrefix, sharedRedisUrl, waitFor } from '@pushrail/testing';
 import IORedis, { type Redis } from 'ioredis';
+import { toDeliverPayload } from './deliver-payload';
 import { EventProducer } from './event-producer';
 import { DELIVER_JOB } from './job-catalogue';
 import { destinationQueueName, workIndexKey } from './queue-names';
@@ -34,7 +35,7 @@ describe('EventProducer.enqueue (real Redis)', () => {
     const jobId = await producer.enqueue('d1', [EVENT]);
     const job = await producer.queueFor('d1').getJob(jobId);
     expect(job?.name).toBe(DELIVER_JOB.name);
-    expect(job?.data).toEqual({ events: [EVENT] });
+    expect(job?.data).toEqual(toDeliverPayload([EVENT]));
     expect(job?.opts.attempts).toBe(DELIVER_JOB.options.attempts);
     expect(job?.opts.backoff).toEqual(DELIVER_JOB.options.backoff);
     expect(await producer.queueFor('d1').getWaitingCount()).toBe(1);
@@ -75,7 +76,7 @@ describe('EventProducer.enqueue (real Redis)', () => {
     await producer.enqueue('d1', [EVENT]);
     await admin.script('FLUSH');
     const jobId = await producer.enqueue('d1', [EVENT]);
-    expect((await producer.queueFor('d1').getJob(jobId))?.data).toEqual({ events: [EVENT] });
+    expect((await producer.queueFor('d1').getJob(jobId))?.data).toEqual(toDeliverPayload([EVENT]));
     expect(await producer.queueFor('d1').getWaitingCount()).toBe(2);
   });
 

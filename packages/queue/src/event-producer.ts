@@ -1,7 +1,8 @@
 import type { QueuedEvent } from '@pushrail/events';
 import { Job, Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { DELIVER_JOB, type DeliverJobPayload } from './job-catalogue';
+import { toDeliverPayload, type DeliverPayload } from './deliver-payload';
+import { DELIVER_JOB } from './job-catalogue';
 import { destinationQueueName, workIndexKey } from './queue-names';
 
 /**
@@ -43,13 +44,14 @@ export class EventProducer {
   async enqueue(destinationId: string, events: QueuedEvent[], options: { jobId?: string } = {}): Promise<string> {
     const queue = this.queueFor(destinationId);
     const opts = { ...DELIVER_JOB.options, ...options };
+    const data = toDeliverPayload(events);
     if (this.redis.isCluster) {
       // The work index and the queue live in different hash slots: two commands, in order.
-      const job = await queue.add(DELIVER_JOB.name, { events }, opts);
+      const job = await queue.add(DELIVER_JOB.name, data, opts);
       await markHasWork(this.redis, this.prefix, destinationId, 0);
       return job.id!;
     }
-    return this.addAndMark(queue, destinationId, { events }, opts);
+    return this.addAndMark(queue, destinationId, data, opts);
   }
 
   /**
@@ -71,7 +73,7 @@ export class EventProducer {
    * Redis. The worker's periodic work-index check puts such a destination
    * back (docs/scaling.md).
    */
-  private async addAndMark(queue: Queue, destinationId: string, data: DeliverJobPayload, opts: JobsOptions): Promise<string> {
+  private async addAndMark(queue: Queue, destinationId: string, data: DeliverPayload, opts: JobsOptions): Promise<string> {
     const client = await queue.client;
     const job = new Job(queue, DELIVER_JOB.name, data, opts, opts.jobId);
     // Both commands are written synchronously, in this order, before either call returns.

@@ -5,3 +5,4 @@ export * from './redis-connection';
 export * from './redis-settings-check';
 export * from './queue-stats';
 export * from './redis-ready';
+export * from './deliver-payload';

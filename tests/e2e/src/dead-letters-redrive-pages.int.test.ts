@@ -12,7 +12,7 @@ import { createApp, type Ingest } from '@pushrail/ingest';
 import { createLogger, PushrailMetrics } from '@pushrail/observability';
 import { createRedisConnection, destinationQueueName, EventProducer } from '@pushrail/queue';
 import { Queue } from 'bullmq';
-import { ADMIN_TOKEN, Pipeline } from './pipeline';
+import { ADMIN_TOKEN, Pipeline, queuedEventsOf } from './pipeline';
 
 const DEAD_LETTERS = 2_500;
 
@@ -108,10 +108,10 @@ describe('dead letters: a redrive by filter in pages', () => {
     });
 
     const jobs = await inspect((queue) => queue.getJobs(['wait', 'prioritized']));
-    const sizes = jobs.map((job) => (job.data.events as unknown[]).length).sort((a, b) => b - a);
+    const sizes = jobs.map((job) => queuedEventsOf(job.data).length).sort((a, b) => b - a);
     expect(sizes).toEqual([1000, 1000, 500]);
     for (const job of jobs) expect(job.name).toBe('deliver');
-    const enqueued = new Map(jobs.flatMap((job) => job.data.events as typeof queued).map((e) => [e.id, e]));
+    const enqueued = new Map(jobs.flatMap((job) => queuedEventsOf(job.data)).map((e) => [e.id, e]));
     expect(enqueued.size).toBe(DEAD_LETTERS);
     for (const original of queued) expect(enqueued.get(original.id)).toEqual(original);
 

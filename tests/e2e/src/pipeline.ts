@@ -9,10 +9,10 @@ import type { Server } from 'node:http';
 import { ControlDb, DestinationStore, migrate } from '@pushrail/control-db';
 import { generateEncryptionKey, Keyring } from '@pushrail/crypto';
 import { createTableSql, qualifiedTable, quoteIdent } from '@pushrail/destination-postgres';
-import { EXAMPLE_EVENT } from '@pushrail/events';
+import { EXAMPLE_EVENT, type QueuedEvent } from '@pushrail/events';
 import { createApp } from '@pushrail/ingest';
 import { createLogger, PushrailMetrics, type Logger } from '@pushrail/observability';
-import { createRedisConnection, destinationQueueName, EventProducer, waitUntilReady } from '@pushrail/queue';
+import { createRedisConnection, destinationQueueName, EventProducer, readDeliverPayload, waitUntilReady } from '@pushrail/queue';
 import { Queue } from 'bullmq';
 import {
   createCustomerDatabase,
@@ -333,6 +333,12 @@ export async function queueJobTotal(pipeline: Pipeline, destinationId = pipeline
   return Object.values(await queueJobCounts(pipeline, destinationId)).reduce((a, b) => a + b, 0);
 }
 
+/** The events a `deliver` job carries (either payload shape); none when it cannot be read. */
+export function queuedEventsOf(data: unknown): QueuedEvent[] {
+  const read = readDeliverPayload(data);
+  return read.ok ? read.events : [];
+}
+
 /** The ids of the events in a destination's queue waiting to be delivered (waiting or paused). */
 export async function waitingEventIds(pipeline: Pipeline, destinationId = pipeline.destinationId): Promise<string[]> {
   const redis = createRedisConnection(pipeline.redisUrl, 'consumer');
@@ -340,7 +346,7 @@ export async function waitingEventIds(pipeline: Pipeline, destinationId = pipeli
   const queue = new Queue(destinationQueueName(destinationId), { connection: redis, prefix: pipeline.prefix });
   try {
     const jobs = await queue.getJobs(['wait', 'paused', 'prioritized']);
-    return jobs.flatMap((job) => ((job?.data as { events?: Array<{ id: string }> })?.events ?? []).map((e) => e.id));
+    return jobs.flatMap((job) => queuedEventsOf(job?.data).map((e) => e.id));
   } finally {
     await queue.close();
     await redis.quit().catch(() => redis.disconnect());

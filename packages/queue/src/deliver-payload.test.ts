@@ -1,0 +1,93 @@
+import { decodeEvents, type QueuedEvent } from '@pushrail/events';
+import { randomUUID } from 'node:crypto';
+import { deliverPayloadSchema, readDeliverPayload, readDeliverPayloadText, toDeliverPayload } from './deliver-payload';
+
+function queued(n: number, extra: Record<string, unknown> = {}): QueuedEvent {
+  return {
+    id: randomUUID(),
+    receivedAt: 1_795_000_000_000 + n,
+    event: { eventType: 'order.completed', occurredAt: '2026-05-26T14:21:08.493Z', source: 's', payload: { n, text: 'a "quoted", \\ {"eventType":1} value' }, ...extra },
+  };
+}
+
+const EVENTS = [queued(1, { correlationId: 'req_1' }), queued(2), queued(3, { metadata: { m: 1 } })];
+
+describe('toDeliverPayload', () => {
+  it('writes ids, receive times and correlation ids apart, the envelopes last', () => {
+    const payload = toDeliverPayload(EVENTS);
+    expect(Object.keys(payload)).toEqual(['ids', 'receivedAt', 'correlationIds', 'events']);
+    expect(payload).toEqual({
+      ids: EVENTS.map((e) => e.id),
+      receivedAt: EVENTS.map((e) => e.receivedAt),
+      correlationIds: ['req_1', null, null],
+      events: EVENTS.map((e) => e.event),
+    });
+    expect(deliverPayloadSchema.safeParse(payload).success).toBe(true);
+  });
+});
+
+describe('readDeliverPayload (a parsed payload, either shape)', () => {
+  it('reads the current shape and the one before it into the same events', () => {
+    expect(readDeliverPayload(toDeliverPayload(EVENTS))).toEqual({ ok: true, events: EVENTS });
+    expect(readDeliverPayload({ events: EVENTS })).toEqual({ ok: true, events: EVENTS });
+  });
+
+  const good = () => toDeliverPayload(EVENTS);
+  it.each([
+    ['not an object', 'nope'],
+    ['no events', {}],
+    ['empty events (earlier shape)', { events: [] }],
+    ['no ids', { ...good(), ids: [] }],
+    ['a bad id', { ...good(), ids: ['x', ...good().ids.slice(1)] }],
+    ['fewer receive times than ids', { ...good(), receivedAt: good().receivedAt.slice(1) }],
+    ['a string receive time', { ...good(), receivedAt: ['1', ...good().receivedAt.slice(1)] }],
+    ['a number as correlation id', { ...good(), correlationIds: [1, null, null] }],
+    ['fewer envelopes than ids', { ...good(), events: good().events.slice(1) }],
+    ['an envelope without payload', { ...good(), events: [{ eventType: 't', occurredAt: 'x', source: 's' }, ...good().events.slice(1)] }],
+    ['an earlier-shape event with a bad id', { events: [{ ...EVENTS[0], id: 'x' }] }],
+  ])('refuses %s, naming the problem, as the zod schema does', (_label, data) => {
+    const result = readDeliverPayload(data);
+    expect(result.ok).toBe(false);
+    expect(deliverPayloadSchema.safeParse(data).success).toBe(false);
+    if (!result.ok) expect(result.problem).toMatch(/\S+: \S+/);
+  });
+});
+
+describe('readDeliverPayloadText (the JSON text Redis holds)', () => {
+  it('keeps the envelopes as the text they are, parsing only the small arrays', () => {
+    const text = JSON.stringify(toDeliverPayload(EVENTS));
+    const read = readDeliverPayloadText(text);
+    if (!read.ok) throw new Error(read.problem);
+    expect(read.events.ids).toEqual(EVENTS.map((e) => e.id));
+    expect(read.events.correlationIds).toEqual(['req_1', null, null]);
+    expect(text.endsWith(`"events":${read.events.envelopesJson}}`)).toBe(true);
+    expect(decodeEvents(read.events)).toEqual(EVENTS);
+  });
+
+  it('reads the earlier shape and keys in another order by parsing them whole, to the same events', () => {
+    const payload = toDeliverPayload(EVENTS);
+    for (const data of [{ events: EVENTS }, { events: payload.events, ids: payload.ids, receivedAt: payload.receivedAt, correlationIds: payload.correlationIds }]) {
+      const read = readDeliverPayloadText(JSON.stringify(data));
+      if (!read.ok) throw new Error(read.problem);
+      expect(decodeEvents(read.events)).toEqual(EVENTS);
+    }
+  });
+
+  it('falls back to a whole parse when an envelope holds an eventType key of its own (a miscount), still right', () => {
+    const nested = [queued(1, { payload: { inner: { eventType: 'x' } } }), queued(2)];
+    const read = readDeliverPayloadText(JSON.stringify(toDeliverPayload(nested)));
+    if (!read.ok) throw new Error(read.problem);
+    expect(decodeEvents(read.events)).toEqual(nested);
+  });
+
+  it.each([
+    ['text that is not JSON', '{"ids":["x"', 'not JSON'],
+    ['envelopes that do not pair up with the ids', JSON.stringify({ ...toDeliverPayload(EVENTS), events: toDeliverPayload(EVENTS).events.slice(1) }), 'events'],
+    ['a bad id', JSON.stringify({ ...toDeliverPayload(EVENTS), ids: ['x', 'y', 'z'] }), 'ids'],
+    ['a JSON array', '[1,2]', '(root)'],
+  ])('refuses %s, naming the problem', (_label, text, named) => {
+    const read = readDeliverPayloadText(text);
+    expect(read.ok).toBe(false);
+    if (!read.ok) expect(read.problem).toContain(named);
+  });
+});
