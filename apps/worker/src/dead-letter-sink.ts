@@ -1,10 +1,10 @@
 import type { ControlDb, NewDeadLetter } from '@pushrail/control-db';
 import { DeliveryError, type DeliveryErrorKind } from '@pushrail/destination-core';
 import { decodeEvents, type EncodedEvents, type QueuedEvent } from '@pushrail/events';
+import { UNREADABLE_EVENT_ID } from '@pushrail/queue';
 import type { PushrailMetrics } from '@pushrail/observability';
 
-/** The event id a dead letter carries when its job's payload could not be read (so a repeat is still a no-op). */
-export const UNREADABLE_EVENT_ID = '00000000-0000-0000-0000-000000000000';
+export { UNREADABLE_EVENT_ID } from '@pushrail/queue';
 
 /** One event to dead-letter, with the job it failed in. */
 export interface FailedEvent {

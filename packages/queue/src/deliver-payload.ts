@@ -15,6 +15,13 @@ import { z } from 'zod';
  * still read (jobs queued before an upgrade, failed jobs kept a week).
  */
 
+/**
+ * The event id of a dead letter that holds a whole job's payload because the
+ * worker could not read it (one dead letter per such job, so writing it again
+ * is still a no-op).
+ */
+export const UNREADABLE_EVENT_ID = '00000000-0000-0000-0000-000000000000';
+
 /** An event inside a job: light checks only, the full envelope was validated at ingest. */
 const envelopeSchema = z
   .object({ eventType: z.string(), occurredAt: z.string(), source: z.string(), payload: z.record(z.string(), z.unknown()) })

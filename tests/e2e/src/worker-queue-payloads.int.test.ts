@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { QueuedEvent } from '@pushrail/events';
 import { DELIVER_JOB, destinationQueueName, markHasWork, toDeliverPayload } from '@pushrail/queue';
 import { waitFor } from '@pushrail/testing';
 import { Queue } from 'bullmq';
@@ -15,7 +16,7 @@ describe('the worker and the payloads in its queue', () => {
     await markHasWork(pipeline.redis, pipeline.prefix, pipeline.destinationId, 0);
     return job.id!;
   }
-  const queued = (n: number, event: Record<string, unknown> = seedEvent({ payload: { n } })) => ({ id: randomUUID(), receivedAt: Date.now(), event });
+  const queued = (n: number, event: Record<string, unknown> = seedEvent({ payload: { n } })): QueuedEvent => ({ id: randomUUID(), receivedAt: Date.now(), event: event as QueuedEvent['event'] });
   const deadLetters = () => pipeline.db.listDeadLetters({ destinationId: pipeline.destinationId }, { limit: 100 });
 
   beforeAll(async () => {

@@ -138,7 +138,7 @@ export class DeadLetterRedrive {
       }
       group.ids.push(candidate.id);
       // An event dead-lettered in two jobs has two dead letters: one copy in the queue is enough.
-      group.events.set(replay.event.id, replay.event);
+      for (const event of replay.events) group.events.set(event.id, event);
     }
     for (const [destinationId, group] of byDestination) {
       const events = [...group.events.values()];

@@ -1,3 +1,4 @@
+import { toDeliverPayload, UNREADABLE_EVENT_ID } from '@pushrail/queue';
 import { replayableEvent } from './replayable-event';
 
 const eventId = '0190a6f2-4c1e-7b3a-9d2e-5f6a7b8c9d0e';
@@ -18,7 +19,7 @@ const candidate = (eventJson: string, destinationDeleted = false) => ({ eventId,
 describe('replayableEvent', () => {
   it('gives back the queued event exactly as stored, id and receivedAt kept, \\u0000 included', () => {
     const replay = replayableEvent(candidate(JSON.stringify(queued)));
-    expect(replay).toEqual({ ok: true, event: queued });
+    expect(replay).toEqual({ ok: true, events: [queued] });
   });
 
   it('matches the event id whatever its case', () => {
@@ -27,6 +28,19 @@ describe('replayableEvent', () => {
 
   it('skips a dead letter whose destination was deleted, before reading its event', () => {
     expect(replayableEvent(candidate('not json', true))).toEqual({ ok: false, reason: 'destination_deleted' });
+  });
+
+  it('gives back every event of a whole job payload a worker could not read, when this version reads it', () => {
+    const other = { ...queued, id: '0190a6f2-4c1e-7b3a-9d2e-000000000001', event: { ...queued.event, correlationId: undefined } };
+    delete (other.event as Record<string, unknown>).correlationId;
+    for (const payload of [toDeliverPayload([queued, other]), { events: [queued, other] }]) {
+      const replay = replayableEvent({ eventId: UNREADABLE_EVENT_ID, eventJson: JSON.stringify(payload), destinationDeleted: false });
+      expect(replay).toEqual({ ok: true, events: [queued, other] });
+    }
+    expect(replayableEvent({ eventId: UNREADABLE_EVENT_ID, eventJson: JSON.stringify({ events: 'nope' }), destinationDeleted: false })).toEqual({
+      ok: false,
+      reason: 'unreadable_event',
+    });
   });
 
   it.each([

@@ -1,19 +1,22 @@
 import type { RedriveCandidate } from '@pushrail/control-db';
 import type { QueuedEvent } from '@pushrail/events';
-import { queuedEventSchema } from '@pushrail/queue';
+import { queuedEventSchema, readDeliverPayload, UNREADABLE_EVENT_ID } from '@pushrail/queue';
 
 /** Why a dead letter is not redriven: no queue to send it to, or nothing a worker could deliver. */
 export type RedriveSkipReason = 'destination_deleted' | 'unreadable_event';
 
-export type Replay = { ok: true; event: QueuedEvent } | { ok: false; reason: RedriveSkipReason };
+export type Replay = { ok: true; events: QueuedEvent[] } | { ok: false; reason: RedriveSkipReason };
 
 /**
- * The queued event a dead letter can be sent again as, exactly as it
+ * The queued events a dead letter can be sent again as, exactly as they
  * travelled: same `id` (so it is the same row, and a copy already there is
- * skipped by ON CONFLICT DO NOTHING) and same `receivedAt`. A text that is not
- * a queued event of this dead letter (an invalid job payload kept as it was,
- * or a different event's id) is not redriven: a worker could only dead-letter
- * it again.
+ * skipped by ON CONFLICT DO NOTHING) and same `receivedAt`. Usually one: the
+ * dead letter's own event. A dead letter that kept a whole job's payload
+ * because a worker could not read it gives that job's events, if the payload
+ * is one this version reads (a worker older than the job shape dead-letters
+ * such jobs; see the README on upgrading). Anything else (a payload nothing
+ * reads, a different event's id) is not redriven: a worker could only
+ * dead-letter it again.
  */
 export function replayableEvent(candidate: Pick<RedriveCandidate, 'eventId' | 'eventJson' | 'destinationDeleted'>): Replay {
   if (candidate.destinationDeleted) return { ok: false, reason: 'destination_deleted' };
@@ -23,10 +26,14 @@ export function replayableEvent(candidate: Pick<RedriveCandidate, 'eventId' | 'e
   } catch {
     return { ok: false, reason: 'unreadable_event' };
   }
+  if (candidate.eventId === UNREADABLE_EVENT_ID) {
+    const read = readDeliverPayload(parsed);
+    return read.ok ? { ok: true, events: read.events } : { ok: false, reason: 'unreadable_event' };
+  }
   const checked = queuedEventSchema.safeParse(parsed);
   if (!checked.success || checked.data.id.toLowerCase() !== candidate.eventId.toLowerCase()) {
     return { ok: false, reason: 'unreadable_event' };
   }
   // The text as parsed, not zod's output: every field of the envelope goes back as it came.
-  return { ok: true, event: parsed as QueuedEvent };
+  return { ok: true, events: [parsed as QueuedEvent] };
 }
