@@ -27,20 +27,36 @@ export interface EncodedEvents {
   readonly envelopesJson: string;
 }
 
-/** The encoded form of `events` (one JSON.stringify of the envelopes). */
-export function encodeEvents(events: readonly QueuedEvent[]): EncodedEvents {
+/** Queued events taken apart: what the worker reads itself, and the envelopes (element `i` of each is event `i`). */
+export interface SeparatedEvents {
+  ids: string[];
+  receivedAt: number[];
+  correlationIds: (string | null)[];
+  envelopes: EventEnvelope[];
+}
+
+/** Takes queued events apart into the arrays of EncodedEvents and the envelopes (the job payload has the same four). */
+export function separateQueuedEvents(events: readonly QueuedEvent[]): SeparatedEvents {
   const n = events.length;
-  const ids = new Array<string>(n);
-  const receivedAt = new Array<number>(n);
-  const correlationIds = new Array<string | null>(n);
-  const envelopes = new Array<EventEnvelope>(n);
+  const separated: SeparatedEvents = {
+    ids: new Array<string>(n),
+    receivedAt: new Array<number>(n),
+    correlationIds: new Array<string | null>(n),
+    envelopes: new Array<EventEnvelope>(n),
+  };
   for (let i = 0; i < n; i++) {
     const queued = events[i]!;
-    ids[i] = queued.id;
-    receivedAt[i] = queued.receivedAt;
-    correlationIds[i] = queued.event.correlationId ?? null;
-    envelopes[i] = queued.event;
+    separated.ids[i] = queued.id;
+    separated.receivedAt[i] = queued.receivedAt;
+    separated.correlationIds[i] = queued.event.correlationId ?? null;
+    separated.envelopes[i] = queued.event;
   }
+  return separated;
+}
+
+/** The encoded form of `events` (one JSON.stringify of the envelopes). */
+export function encodeEvents(events: readonly QueuedEvent[]): EncodedEvents {
+  const { ids, receivedAt, correlationIds, envelopes } = separateQueuedEvents(events);
   return { ids, receivedAt, correlationIds, envelopesJson: JSON.stringify(envelopes) };
 }
 

@@ -1,4 +1,4 @@
-import { encodeEvents, isUuid, type EncodedEvents, type EventEnvelope, type QueuedEvent } from '@pushrail/events';
+import { encodeEvents, isUuid, separateQueuedEvents, type EncodedEvents, type EventEnvelope, type QueuedEvent } from '@pushrail/events';
 import { z } from 'zod';
 
 /**
@@ -54,18 +54,7 @@ export type DeliverPayload = z.infer<typeof payloadSchema>;
 
 /** The payload of a job carrying `events` (at least one). */
 export function toDeliverPayload(events: readonly QueuedEvent[]): DeliverPayload {
-  const n = events.length;
-  const ids = new Array<string>(n);
-  const receivedAt = new Array<number>(n);
-  const correlationIds = new Array<string | null>(n);
-  const envelopes = new Array<EventEnvelope>(n);
-  for (let i = 0; i < n; i++) {
-    const queued = events[i]!;
-    ids[i] = queued.id;
-    receivedAt[i] = queued.receivedAt;
-    correlationIds[i] = queued.event.correlationId ?? null;
-    envelopes[i] = queued.event;
-  }
+  const { ids, receivedAt, correlationIds, envelopes } = separateQueuedEvents(events);
   // This key order is what readDeliverPayloadText reads without parsing the envelopes.
   return { ids, receivedAt, correlationIds, events: envelopes };
 }
