@@ -4,8 +4,6 @@ import { decodeEvents, type EncodedEvents, type QueuedEvent } from '@pushrail/ev
 import { UNREADABLE_EVENT_ID } from '@pushrail/queue';
 import type { PushrailMetrics } from '@pushrail/observability';
 
-export { UNREADABLE_EVENT_ID } from '@pushrail/queue';
-
 /** One event to dead-letter, with the job it failed in. */
 export interface FailedEvent {
   jobId: string;

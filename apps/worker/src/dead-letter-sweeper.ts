@@ -1,10 +1,10 @@
 import type { ControlDb } from '@pushrail/control-db';
 import { DELIVERY_ERROR_KINDS, type DeliveryErrorKind } from '@pushrail/destination-core';
 import type { Logger } from '@pushrail/observability';
-import { destinationQueueName, failedSetKey, readDeliverPayload, sweptUpToKey } from '@pushrail/queue';
+import { destinationQueueName, failedSetKey, readDeliverPayload, sweptUpToKey, UNREADABLE_EVENT_ID } from '@pushrail/queue';
 import { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { UNREADABLE_EVENT_ID, type DeadLetterSink, type FailedEvent } from './dead-letter-sink';
+import type { DeadLetterSink, FailedEvent } from './dead-letter-sink';
 import { FleetPeriodicTask } from './fleet-periodic-task';
 
 /** Failed jobs read per destination per round. */

@@ -1,7 +1,7 @@
 import { isDeliveryError, type DestinationWriter, type WriteOutcome } from '@pushrail/destination-core';
 import { concatEncodedEvents, type QueuedEvent } from '@pushrail/events';
 import type { PushrailMetrics } from '@pushrail/observability';
-import { failedEventsOf, type DeadLetterSink } from './dead-letter-sink';
+import { failedEventsOf, type DeadLetterSink, type FailedEvent } from './dead-letter-sink';
 import type { BatchPart } from './event-batcher';
 
 export interface DeliverBatchContext {
@@ -37,14 +37,23 @@ export async function deliverBatch(parts: BatchPart[], ctx: DeliverBatchContext)
   };
   const report: BatchReport = { events: batch.ids.length, inserted: 0, skipped: 0, deadLettered: 0 };
 
-  const deadLetter = async (refused: QueuedEvent[], error: { kind: 'permanent' | 'bad_row' | 'transient'; code?: string; message: string }) => {
-    await ctx.deadLetters.record(
-      ctx.destinationId,
-      refused.map((event) => ({ jobId: jobOf(event.id), event })),
-      { kind: error.kind, code: error.code, message: error.message, attempts: 1, firstFailedAt: new Date() },
-    );
-    report.deadLettered += refused.length;
+  type Refusal = { kind: 'permanent' | 'bad_row' | 'transient'; code?: string; message: string };
+  const record = async (failed: FailedEvent[], events: number, error: Refusal) => {
+    await ctx.deadLetters.record(ctx.destinationId, failed, {
+      kind: error.kind,
+      code: error.code,
+      message: error.message,
+      attempts: 1,
+      firstFailedAt: new Date(),
+    });
+    report.deadLettered += events;
   };
+  const deadLetter = (refused: QueuedEvent[], error: Refusal) =>
+    record(
+      refused.map((event) => ({ jobId: jobOf(event.id), event })),
+      refused.length,
+      error,
+    );
 
   const settle = async (outcome: WriteOutcome): Promise<void> => {
     report.inserted += outcome.inserted;
@@ -79,18 +88,15 @@ export async function deliverBatch(parts: BatchPart[], ctx: DeliverBatchContext)
     const events: QueuedEvent[] = [];
     for (const part of parts) {
       const failed = failedEventsOf(part.jobId, part.events);
-      if (failed.every((f): f is { jobId: string; event: QueuedEvent } => !('raw' in f.event))) {
-        events.push(...failed.map((f) => f.event));
+      if (!failed.some((f) => 'raw' in f.event)) {
+        events.push(...failed.map((f) => f.event as QueuedEvent));
       } else {
         // A part whose envelopes do not pair up with its ids (no ingest wrote it): kept whole, as it came.
-        await ctx.deadLetters.record(ctx.destinationId, failed, {
+        await record(failed, part.events.ids.length, {
           kind: 'permanent',
           code: 'INVALID_JOB_PAYLOAD',
           message: 'invalid job payload: its envelopes do not pair up with its ids',
-          attempts: 1,
-          firstFailedAt: new Date(),
         });
-        report.deadLettered += part.events.ids.length;
       }
     }
     if (events.length === 1) await deadLetter(events, error);

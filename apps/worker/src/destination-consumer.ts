@@ -4,7 +4,7 @@ import { assertNever, DeliveryError, isDeliveryError } from '@pushrail/destinati
 import { PostgresDestination } from '@pushrail/destination-postgres';
 import type { Logger, PushrailMetrics } from '@pushrail/observability';
 import { scrubSecrets, toError } from '@pushrail/observability';
-import { destinationQueueName, RETRY_SCHEDULE } from '@pushrail/queue';
+import { destinationQueueName, RETRY_SCHEDULE, UNREADABLE_EVENT_ID } from '@pushrail/queue';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
@@ -17,7 +17,7 @@ import {
   STALLED_INTERVAL_MS,
 } from './bullmq-settings';
 import type { DestinationHealth } from './destination-health';
-import { failedEventsOf, UNREADABLE_EVENT_ID, type DeadLetterSink, type FailedEvent } from './dead-letter-sink';
+import { failedEventsOf, type DeadLetterSink, type FailedEvent } from './dead-letter-sink';
 import { deliverBatch } from './deliver-batch';
 import { EventBatcher, type BatchPart } from './event-batcher';
 import { DeliveryWorker, type DeliverJobData } from './delivery-worker';

@@ -78,21 +78,14 @@ export function decodeEvents(encoded: EncodedEvents): QueuedEvent[] {
 /** Several encoded runs as one, in order (a batch made of several jobs). */
 export function concatEncodedEvents(runs: readonly EncodedEvents[]): EncodedEvents {
   if (runs.length === 1) return runs[0]!;
-  const ids: string[] = [];
-  const receivedAt: number[] = [];
-  const correlationIds: (string | null)[] = [];
-  const bodies: string[] = [];
-  for (const run of runs) {
-    if (run.ids.length === 0) continue;
-    for (let i = 0; i < run.ids.length; i++) {
-      ids.push(run.ids[i]!);
-      receivedAt.push(run.receivedAt[i]!);
-      correlationIds.push(run.correlationIds[i]!);
-    }
+  const filled = runs.filter((run) => run.ids.length > 0);
+  return {
+    ids: ([] as string[]).concat(...filled.map((run) => run.ids)),
+    receivedAt: ([] as number[]).concat(...filled.map((run) => run.receivedAt)),
+    correlationIds: ([] as (string | null)[]).concat(...filled.map((run) => run.correlationIds)),
     // `[a,b]` → `a,b`: the texts are JSON.stringify's, so the brackets are the first and last characters.
-    bodies.push(run.envelopesJson.slice(1, -1));
-  }
-  return { ids, receivedAt, correlationIds, envelopesJson: `[${bodies.join(',')}]` };
+    envelopesJson: `[${filled.map((run) => run.envelopesJson.slice(1, -1)).join(',')}]`,
+  };
 }
 
 /** Events `from` to `to` (exclusive) of an encoded run: decoded and encoded again, so for the rare split only. */
