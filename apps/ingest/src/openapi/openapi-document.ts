@@ -1,3 +1,4 @@
+import { JSON_OBJECT_JSON_SCHEMA, jsonObjectSchema } from '@pushrail/events';
 import { z } from 'zod';
 import {
   COMPONENT_DESCRIPTIONS,
@@ -37,6 +38,14 @@ function embedded(schema: JsonSchema): JsonSchema {
 }
 
 /**
+ * Schemas zod cannot convert (checks written as code) and what the document
+ * shows for them; anything else unconvertible still fails the build of the
+ * document.
+ */
+const unconvertible: z.core.UnrepresentableHandler = ({ zodSchema }) =>
+  zodSchema === jsonObjectSchema ? { ...JSON_OBJECT_JSON_SCHEMA } : 'throw';
+
+/**
  * Converts named zod schemas into components. Each is registered under its
  * name, so wherever one is used inside another it becomes a `$ref`.
  */
@@ -47,6 +56,7 @@ function components(schemas: Record<string, z.ZodType>, io: 'input' | 'output'):
     target: TARGET,
     io,
     uri: COMPONENT_REF,
+    unrepresentable: unconvertible,
     override: ({ zodSchema, jsonSchema }) => {
       const shownAs = DOCUMENT_AS.get(zodSchema);
       if (shownAs) {

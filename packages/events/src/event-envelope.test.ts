@@ -1,0 +1,49 @@
+import { EXAMPLE_EVENT } from './example-event';
+import { eventEnvelopeSchema, jsonObjectSchema, MAX_JSON_DEPTH } from './event-envelope';
+
+/** An object `levels` deep: `{"a":{"a":…1}}`. */
+function nested(levels: number): Record<string, unknown> {
+  let value: unknown = 1;
+  for (let i = 0; i < levels; i++) value = { a: value };
+  return value as Record<string, unknown>;
+}
+
+function messagesOf(value: unknown): string[] {
+  const result = jsonObjectSchema.safeParse(value);
+  return result.success ? [] : result.error.issues.map((issue) => issue.message);
+}
+
+describe('jsonObjectSchema (payload and metadata)', () => {
+  it(`accepts objects up to ${MAX_JSON_DEPTH} levels deep, arrays counting as levels`, () => {
+    expect(messagesOf(nested(MAX_JSON_DEPTH))).toEqual([]);
+    expect(messagesOf({ list: [[{ x: [] }]] })).toEqual([]);
+    expect(messagesOf({})).toEqual([]);
+  });
+
+  it('refuses one level more, through objects or arrays, naming the limit', () => {
+    expect(messagesOf(nested(MAX_JSON_DEPTH + 1))).toEqual([`nested deeper than ${MAX_JSON_DEPTH} levels`]);
+    let array: unknown = [];
+    for (let i = 0; i < MAX_JSON_DEPTH; i++) array = [array];
+    expect(messagesOf({ array })).toEqual([`nested deeper than ${MAX_JSON_DEPTH} levels`]);
+  });
+
+  it('refuses a value nested far beyond the limit without walking it all', () => {
+    const deep = JSON.parse('{"a":'.repeat(100_000) + '1' + '}'.repeat(100_000)) as unknown;
+    expect(messagesOf(deep)).toEqual([`nested deeper than ${MAX_JSON_DEPTH} levels`]);
+  });
+
+  it.each([
+    ['an array', [1, 2]],
+    ['a string', 'not an object'],
+    ['a number', 3],
+    ['null', null],
+  ])('refuses %s as not a JSON object', (_name, value) => {
+    expect(messagesOf(value)).toEqual(['must be a JSON object']);
+  });
+
+  it('gives the object back as it came, every key kept (a "__proto__" key from JSON.parse included)', () => {
+    const payload = JSON.parse('{"__proto__":{"x":1},"b":[1,{"c":null}]}') as Record<string, unknown>;
+    const parsed = eventEnvelopeSchema.parse({ ...EXAMPLE_EVENT, payload });
+    expect(JSON.stringify(parsed.payload)).toBe('{"__proto__":{"x":1},"b":[1,{"c":null}]}');
+  });
+});
