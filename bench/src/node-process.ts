@@ -127,13 +127,17 @@ export function readPeakRssMB(pid: number): number | undefined {
 /** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
 const USER_HZ = 100;
 
-/** CPU time (user + system) of a live process, in seconds, from /proc/<pid>/stat. */
+/**
+ * CPU time (user + system) of a live process and of the children it has
+ * reaped, in seconds, from /proc/<pid>/stat: Redis rewrites its AOF in a
+ * forked child, whose time would otherwise be counted as nobody's.
+ */
 export function readCpuSeconds(pid: number): number | undefined {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces) start at state, field 3; utime and stime are 14 and 15.
+    // Fields after the command name (which may hold spaces) start at state, field 3; utime, stime, cutime and cstime are 14 to 17.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+    return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / USER_HZ;
   } catch {
     return undefined;
   }
