@@ -27,7 +27,7 @@ export function failedEventsOf(jobId: string, events: EncodedEvents): FailedEven
   try {
     return decodeEvents(events).map((event) => ({ jobId, event }));
   } catch {
-    return [{ jobId, event: { id: UNREADABLE_EVENT_ID, raw: { ids: events.ids, envelopesJson: events.envelopesJson } } }];
+    return [{ jobId, event: { id: UNREADABLE_EVENT_ID, raw: { ids: events.ids, envelopesJson: events.envelopesJson.toString('utf8') } } }];
   }
 }
 

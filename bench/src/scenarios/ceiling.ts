@@ -44,7 +44,7 @@ const ENCODED_FORM: StatementForm = {
       ids: events.map((e) => e.id),
       receivedAt: events.map((e) => e.receivedAt),
       correlationIds: [],
-      envelopesJson: `[${rawJson.join(',')}]`,
+      envelopesJson: Buffer.from(`[${rawJson.join(',')}]`, 'utf8'),
     }),
 };
 

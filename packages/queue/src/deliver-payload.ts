@@ -150,16 +150,18 @@ function envelopeCount(text: string): number {
  * cannot occur inside a JSON string (quotes there are escaped) and nothing
  * before the key holds an object. Anything else (the earlier shape, keys in
  * another order, a head that does not check out) is parsed whole and read by
- * readDeliverPayload, so the result never depends on the fast path.
+ * readDeliverPayload, so the result never depends on the fast path. The
+ * envelopes come back as UTF-8 bytes, so the job's text can die young
+ * (EncodedEvents says why).
  */
 export function readDeliverPayloadText(text: string): { ok: true; events: EncodedEvents } | { ok: false; problem: string; raw: unknown } {
   if (text.startsWith(HEAD_START) && text.endsWith(']}')) {
     const cut = text.indexOf(EVENTS_KEY);
     if (cut > 0) {
       const head = parseJson(`${text.slice(0, cut)}}`);
-      const envelopesJson = text.slice(cut + EVENTS_KEY.length - 1, -1);
+      const envelopes = text.slice(cut + EVENTS_KEY.length - 1, -1);
       const read = isRecord(head) ? readHead(head) : undefined;
-      if (read && envelopeCount(envelopesJson) === read.ids.length) return { ok: true, events: { ...read, envelopesJson } };
+      if (read && envelopeCount(envelopes) === read.ids.length) return { ok: true, events: { ...read, envelopesJson: Buffer.from(envelopes, 'utf8') } };
     }
   }
   const data = parseJson(text);
