@@ -36,6 +36,13 @@ export interface RunSize {
    * the ratio between 3.2 and 4.1 × across runs on this machine.
    */
   singleRuns: number;
+  /**
+   * Runs of each of the two lines the drain and batch goals divide by and
+   * into, the 4-connection ceiling and the 1-destination drain; each line is
+   * its median run. Single runs of them moved by up to 30 % minutes apart
+   * (bench/RESULTS.md, session 5).
+   */
+  goalLineRuns: number;
   steadyRatePerSec: number;
   steadySeconds: number;
   /**
@@ -59,6 +66,7 @@ export function runSize(quick: boolean): RunSize {
         drainJobEvents: 500,
         e2eSeconds: 4,
         singleRuns: 1,
+        goalLineRuns: 1,
         steadyRatePerSec: 5_000,
         steadySeconds: 4,
         steadyWarmupSeconds: 2,
@@ -73,6 +81,7 @@ export function runSize(quick: boolean): RunSize {
         drainJobEvents: 500,
         e2eSeconds: 15,
         singleRuns: 3,
+        goalLineRuns: 3,
         steadyRatePerSec: 5_000,
         steadySeconds: 20,
         steadyWarmupSeconds: 5,

@@ -3,7 +3,7 @@ import { insertBatchParams, insertBatchSql, insertEncodedParams, insertEncodedSq
 import { Client } from 'pg';
 import type { BenchStack } from '../bench-stack';
 import type { CustomerTable } from '../customer-table';
-import type { Measurement, RunSize } from '../measurement';
+import { medianRun, type Measurement, type RunSize } from '../measurement';
 import { queuedSampleEvents } from '../sample-event';
 import { perSecond, round } from '../stats';
 
@@ -61,15 +61,21 @@ export async function runCeiling(stack: BenchStack, size: RunSize): Promise<Meas
   // Evidence for RESULTS.md, not a goal: a quick run leaves it out.
   for (const form of size.quick ? [UNNEST_FORM] : [UNNEST_FORM, ENCODED_FORM]) {
     for (const connections of [1, 4]) {
-      await stack.settle();
-      out.push(await writeDirect(stack, size, form, connections));
+      // The 4-connection ceiling is what the drain and batch goals are divided by: its median of goalLineRuns.
+      const runs = form === UNNEST_FORM && connections === 4 ? size.goalLineRuns : 1;
+      const measured: Measurement[] = [];
+      for (let run = 1; run <= runs; run++) {
+        await stack.settle();
+        measured.push(await writeDirect(stack, size, form, connections, run));
+      }
+      out.push(medianRun(measured));
     }
   }
   return out;
 }
 
-async function writeDirect(stack: BenchStack, size: RunSize, form: StatementForm, connections: number): Promise<Measurement> {
-  const table = await stack.createTable(`${form.key.replace('.', '_')}_${connections}`);
+async function writeDirect(stack: BenchStack, size: RunSize, form: StatementForm, connections: number, run: number): Promise<Measurement> {
+  const table = await stack.createTable(`${form.key.replace('.', '_')}_${connections}${run > 1 ? `_r${run}` : ''}`);
   const events = queuedSampleEvents(size.ceilingRows);
   const rawJson = events.map((e) => JSON.stringify(e.event));
   const sql = form.sql(table);
