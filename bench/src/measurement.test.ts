@@ -1,4 +1,4 @@
-import { medianRun, type Measurement } from './measurement';
+import { medianOfRuns, medianRun, type Measurement } from './measurement';
 
 function run(eventsPerSec: number, lost = 0, duplicated = 0): Measurement {
   return { key: 'e2e.single', label: 'single', events: eventsPerSec * 15, eventsPerSec, lost, duplicated, ackP50Ms: eventsPerSec / 1000, detail: { connections: 64 } };
@@ -31,5 +31,22 @@ describe('medianRun', () => {
 
   it('refuses an empty list', () => {
     expect(() => medianRun([])).toThrow('at least one run');
+  });
+});
+
+describe('medianOfRuns', () => {
+  it('measures the runs one after another, numbered from 1, and reports their median', async () => {
+    const started: number[] = [];
+    let inFlight = 0;
+    const line = await medianOfRuns(3, async (n) => {
+      started.push(n);
+      inFlight++;
+      expect(inFlight).toBe(1);
+      await Promise.resolve();
+      inFlight--;
+      return run([9_000, 13_000, 11_000][n - 1]!);
+    });
+    expect(started).toEqual([1, 2, 3]);
+    expect(line.eventsPerSec).toBe(11_000);
   });
 });

@@ -112,3 +112,10 @@ export function medianRun(runs: readonly Measurement[]): Measurement {
     },
   };
 }
+
+/** `count` runs of `measure` (numbered from 1), one after another, as their median run (medianRun). */
+export async function medianOfRuns(count: number, measure: (run: number) => Promise<Measurement>): Promise<Measurement> {
+  const runs: Measurement[] = [];
+  for (let run = 1; run <= count; run++) runs.push(await measure(run));
+  return medianRun(runs);
+}

@@ -1,6 +1,6 @@
 import type { ControlDb, NewDeadLetter } from '@pushrail/control-db';
 import { DeliveryError, type DeliveryErrorKind } from '@pushrail/destination-core';
-import { decodeEvents, type EncodedEvents, type QueuedEvent } from '@pushrail/events';
+import { decodeEvents, envelopesJsonOf, type EncodedEvents, type QueuedEvent } from '@pushrail/events';
 import { UNREADABLE_EVENT_ID } from '@pushrail/queue';
 import type { PushrailMetrics } from '@pushrail/observability';
 
@@ -27,7 +27,7 @@ export function failedEventsOf(jobId: string, events: EncodedEvents): FailedEven
   try {
     return decodeEvents(events).map((event) => ({ jobId, event }));
   } catch {
-    return [{ jobId, event: { id: UNREADABLE_EVENT_ID, raw: { ids: events.ids, envelopesJson: events.envelopesJson.toString('utf8') } } }];
+    return [{ jobId, event: { id: UNREADABLE_EVENT_ID, raw: { ids: events.ids, envelopesJson: envelopesJsonOf(events).toString('utf8') } } }];
   }
 }
 

@@ -3,7 +3,7 @@ import { insertBatchParams, insertBatchSql, insertEncodedParams, insertEncodedSq
 import { Client } from 'pg';
 import type { BenchStack } from '../bench-stack';
 import type { CustomerTable } from '../customer-table';
-import { medianRun, type Measurement, type RunSize } from '../measurement';
+import { medianOfRuns, type Measurement, type RunSize } from '../measurement';
 import { queuedSampleEvents } from '../sample-event';
 import { perSecond, round } from '../stats';
 
@@ -44,7 +44,7 @@ const ENCODED_FORM: StatementForm = {
       ids: events.map((e) => e.id),
       receivedAt: events.map((e) => e.receivedAt),
       correlationIds: [],
-      envelopesJson: Buffer.from(`[${rawJson.join(',')}]`, 'utf8'),
+      envelopeArrays: [Buffer.from(`[${rawJson.join(',')}]`, 'utf8')],
     }),
 };
 
@@ -63,12 +63,12 @@ export async function runCeiling(stack: BenchStack, size: RunSize): Promise<Meas
     for (const connections of [1, 4]) {
       // The 4-connection ceiling is what the drain and batch goals are divided by: its median of goalLineRuns.
       const runs = form === UNNEST_FORM && connections === 4 ? size.goalLineRuns : 1;
-      const measured: Measurement[] = [];
-      for (let run = 1; run <= runs; run++) {
-        await stack.settle();
-        measured.push(await writeDirect(stack, size, form, connections, run));
-      }
-      out.push(medianRun(measured));
+      out.push(
+        await medianOfRuns(runs, async (run) => {
+          await stack.settle();
+          return writeDirect(stack, size, form, connections, run);
+        }),
+      );
     }
   }
   return out;

@@ -2,7 +2,7 @@ import type { QueuedEvent } from '@pushrail/events';
 import type { BenchStack } from '../bench-stack';
 import { CpuMeter } from '../cpu-meter';
 import { Deployment, peaks } from '../deployment';
-import { medianRun, type Measurement, type RunSize } from '../measurement';
+import { medianOfRuns, type Measurement, type RunSize } from '../measurement';
 import { queuedSampleEvents } from '../sample-event';
 import { perSecond } from '../stats';
 
@@ -34,9 +34,7 @@ export async function runDrain(stack: BenchStack, size: RunSize, cpuProfDir?: st
   for (const variant of VARIANTS) {
     // 1 destination, 1 worker is the drain goal's line: its median of goalLineRuns.
     const runs = variant.destinations === 1 && variant.workers === 1 ? size.goalLineRuns : 1;
-    const measured: Measurement[] = [];
-    for (let run = 1; run <= runs; run++) measured.push(await measureDrain(stack, size, variant, run, cpuProfDir));
-    out.push(medianRun(measured));
+    out.push(await medianOfRuns(runs, (run) => measureDrain(stack, size, variant, run, cpuProfDir)));
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import { concatEncodedEvents, decodeEvents, encodeEvents, sliceEncodedEvents } from './encoded-events';
+import { concatEncodedEvents, decodeEvents, encodeEvents, envelopesJsonOf, sliceEncodedEvents } from './encoded-events';
 import type { QueuedEvent } from './queued-event';
 
 function queued(n: number, extra: Record<string, unknown> = {}): QueuedEvent {
@@ -17,7 +17,7 @@ describe('encoded events', () => {
     expect(encoded.ids).toEqual(events.map((e) => e.id));
     expect(encoded.receivedAt).toEqual(events.map((e) => e.receivedAt));
     expect(encoded.correlationIds).toEqual(['req_1', null, null]);
-    expect(JSON.parse(encoded.envelopesJson.toString('utf8'))).toEqual(events.map((e) => e.event));
+    expect(JSON.parse(envelopesJsonOf(encoded).toString('utf8'))).toEqual(events.map((e) => e.event));
   });
 
   it('decodes to the events it was made from', () => {
@@ -27,17 +27,28 @@ describe('encoded events', () => {
   it('refuses to decode envelopes that do not match the ids, saying how', () => {
     const encoded = encodeEvents(events);
     expect(() => decodeEvents({ ...encoded, ids: encoded.ids.slice(0, 2) })).toThrow('3 envelopes for 2 ids');
-    expect(() => decodeEvents({ ...encoded, envelopesJson: Buffer.from('{"a":1}') })).toThrow('not a JSON array for 3 ids');
-    expect(() => decodeEvents({ ...encoded, envelopesJson: Buffer.from('[{') })).toThrow(SyntaxError);
+    expect(() => decodeEvents({ ...encoded, envelopeArrays: [Buffer.from('{"a":1}')] })).toThrow('not a JSON array for 3 ids');
+    expect(() => decodeEvents({ ...encoded, envelopeArrays: [Buffer.from('[{')] })).toThrow(SyntaxError);
   });
 
   it('joins runs in order into one valid JSON array, skipping empty ones', () => {
     const joined = concatEncodedEvents([encodeEvents(events.slice(0, 1)), encodeEvents([]), encodeEvents(events.slice(1))]);
-    expect(joined.envelopesJson.toString('utf8')).toBe(JSON.stringify(events.map((e) => e.event)));
+    expect(envelopesJsonOf(joined).toString('utf8')).toBe(JSON.stringify(events.map((e) => e.event)));
     expect(decodeEvents(joined)).toEqual(events);
     expect(decodeEvents(concatEncodedEvents([encodeEvents([]), encodeEvents([])]))).toEqual([]);
     expect(joined.correlationIds).toEqual(['req_1', null, null]);
     expect(concatEncodedEvents([encodeEvents(events)])).toEqual(encodeEvents(events));
+  });
+
+  it('puts leading bytes before the joined array, for one run or several', () => {
+    const version = Buffer.from([1]);
+    const text = JSON.stringify(events.map((e) => e.event));
+    const several = concatEncodedEvents([encodeEvents(events.slice(0, 2)), encodeEvents(events.slice(2))]);
+    for (const encoded of [encodeEvents(events), several]) {
+      const bytes = envelopesJsonOf(encoded, version);
+      expect(bytes[0]).toBe(1);
+      expect(bytes.subarray(1).toString('utf8')).toBe(text);
+    }
   });
 
   it('slices a run, keeping every field of the events it keeps', () => {

@@ -4,15 +4,17 @@ import type { QueuedEvent } from './queued-event';
 /**
  * Queued events as the worker holds them from fetch to commit: the fields it
  * reads itself (ids, receive times, correlation ids) as arrays, and the
- * envelopes as ONE JSON array, in UTF-8 bytes, which the destination hands to
- * its database as it is (PostgreSQL unpacks it with `jsonb_array_elements`).
+ * envelopes as JSON arrays in UTF-8 bytes, one per job the events came in,
+ * which the destination joins into one and hands to its database as it is
+ * (PostgreSQL unpacks it with `jsonb_array_elements`).
  *
  * Why: holding a batch as objects cost the worker more than anything else in
  * the drain. Every event is a small graph of objects that lives from its
  * job's fetch until its batch commits, long enough for V8 to copy it out of
  * the young generation, and writing it meant walking it again to build one
  * array per column (bench/RESULTS.md, session 4). Here a batch is a few
- * arrays of strings and numbers and one Buffer.
+ * arrays of strings and numbers and a Buffer per job, copied once, into the
+ * statement's parameter (envelopesJsonOf).
  *
  * Bytes, not a string (session 5): a job's text is ~170 KB, which V8 keeps
  * in its large-object space; held until its batch committed, it outlived the
@@ -21,7 +23,8 @@ import type { QueuedEvent } from './queued-event';
  * and the bytes go to the database as they are: the worker's peak RSS in
  * `pnpm bench`'s batch run fell from 286–293 to 247–263 MB, CPU unchanged.
  *
- * Element `i` of every array and of `envelopesJson` is the same event.
+ * Element `i` of every array, and of the envelope arrays taken in order, is
+ * the same event.
  */
 export interface EncodedEvents {
   /** Event ids (UUIDs). */
@@ -30,8 +33,11 @@ export interface EncodedEvents {
   readonly receivedAt: readonly number[];
   /** Each event's `correlationId`, null when it has none (for the batch's log line). */
   readonly correlationIds: readonly (string | null)[];
-  /** The envelopes, `[{…},{…}]` as JSON.stringify writes them (no whitespace between elements), in UTF-8. */
-  readonly envelopesJson: Buffer;
+  /**
+   * The envelopes as JSON arrays, `[{…},{…}]` as JSON.stringify writes them
+   * (no whitespace between elements), in UTF-8: one array per job.
+   */
+  readonly envelopeArrays: readonly Buffer[];
 }
 
 /** Queued events taken apart: what the worker reads itself, and the envelopes (element `i` of each is event `i`). */
@@ -64,7 +70,7 @@ export function separateQueuedEvents(events: readonly QueuedEvent[]): SeparatedE
 /** The encoded form of `events` (one JSON.stringify of the envelopes). */
 export function encodeEvents(events: readonly QueuedEvent[]): EncodedEvents {
   const { ids, receivedAt, correlationIds, envelopes } = separateQueuedEvents(events);
-  return { ids, receivedAt, correlationIds, envelopesJson: Buffer.from(JSON.stringify(envelopes), 'utf8') };
+  return { ids, receivedAt, correlationIds, envelopeArrays: [Buffer.from(JSON.stringify(envelopes), 'utf8')] };
 }
 
 /**
@@ -73,7 +79,7 @@ export function encodeEvents(events: readonly QueuedEvent[]): EncodedEvents {
  * a JSON array of as many elements as there are ids.
  */
 export function decodeEvents(encoded: EncodedEvents): QueuedEvent[] {
-  const envelopes: unknown = JSON.parse(encoded.envelopesJson.toString('utf8'));
+  const envelopes: unknown = JSON.parse(envelopesJsonOf(encoded).toString('utf8'));
   if (!Array.isArray(envelopes) || envelopes.length !== encoded.ids.length) {
     throw new Error(
       `envelopes do not match ids: ${Array.isArray(envelopes) ? `${envelopes.length} envelopes` : 'not a JSON array'} for ${encoded.ids.length} ids`,
@@ -82,38 +88,43 @@ export function decodeEvents(encoded: EncodedEvents): QueuedEvent[] {
   return envelopes.map((event, i) => ({ id: encoded.ids[i]!, receivedAt: encoded.receivedAt[i]!, event: event as EventEnvelope }));
 }
 
+const OPEN_BRACKET = 0x5b;
 const COMMA = 0x2c;
 const CLOSE_BRACKET = 0x5d;
+const NO_BYTES = Buffer.alloc(0);
 
 /**
- * JSON arrays (as JSON.stringify writes them, so `[` and `]` are their first
- * and last bytes) joined into one: `[a,b]`, `[]` and `[c]` give `[a,b,c]`.
+ * The envelopes as one JSON array in UTF-8, after `leading` bytes (a wire
+ * format's header, such as jsonb's version byte): `[a,b]`, `[]` and `[c]`
+ * give `[a,b,c]`. Each array's `[` and `]` are its first and last bytes, as
+ * JSON.stringify writes them. The one copy of a batch's envelopes.
  */
-function joinJsonArrays(arrays: readonly Buffer[]): Buffer {
+export function envelopesJsonOf(encoded: EncodedEvents, leading: Buffer = NO_BYTES): Buffer {
+  const arrays = encoded.envelopeArrays;
+  if (arrays.length === 1) return leading.length === 0 ? arrays[0]! : Buffer.concat([leading, arrays[0]!]);
   const filled = arrays.filter((array) => array.length > 2);
-  if (filled.length === 0) return Buffer.from('[]');
-  let size = 1;
-  for (const array of filled) size += array.length - 1;
+  let size = leading.length + 2 + Math.max(0, filled.length - 1);
+  for (const array of filled) size += array.length - 2;
   const joined = Buffer.allocUnsafe(size);
-  let at = 0;
-  for (const array of filled) {
-    // The first array's `[` opens the result; each later one's is dropped, and a comma follows every array's elements.
-    at += array.copy(joined, at, at === 0 ? 0 : 1, array.length - 1);
-    joined[at++] = COMMA;
-  }
-  joined[at - 1] = CLOSE_BRACKET;
+  let at = leading.copy(joined, 0);
+  joined[at++] = OPEN_BRACKET;
+  filled.forEach((array, i) => {
+    if (i > 0) joined[at++] = COMMA;
+    at += array.copy(joined, at, 1, array.length - 1);
+  });
+  joined[at] = CLOSE_BRACKET;
   return joined;
 }
 
 /** Several encoded runs as one, in order (a batch made of several jobs). */
 export function concatEncodedEvents(runs: readonly EncodedEvents[]): EncodedEvents {
   if (runs.length === 1) return runs[0]!;
-  const filled = runs.filter((run) => run.ids.length > 0);
   return {
-    ids: ([] as string[]).concat(...filled.map((run) => run.ids)),
-    receivedAt: ([] as number[]).concat(...filled.map((run) => run.receivedAt)),
-    correlationIds: ([] as (string | null)[]).concat(...filled.map((run) => run.correlationIds)),
-    envelopesJson: joinJsonArrays(filled.map((run) => run.envelopesJson)),
+    ids: ([] as string[]).concat(...runs.map((run) => run.ids)),
+    receivedAt: ([] as number[]).concat(...runs.map((run) => run.receivedAt)),
+    correlationIds: ([] as (string | null)[]).concat(...runs.map((run) => run.correlationIds)),
+    // Joined only where they must be one (envelopesJsonOf), which also skips empty arrays.
+    envelopeArrays: ([] as Buffer[]).concat(...runs.map((run) => run.envelopeArrays)),
   };
 }
 

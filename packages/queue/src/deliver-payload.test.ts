@@ -1,4 +1,4 @@
-import { decodeEvents, type QueuedEvent } from '@pushrail/events';
+import { decodeEvents, envelopesJsonOf, type QueuedEvent } from '@pushrail/events';
 import { randomUUID } from 'node:crypto';
 import { deliverPayloadSchema, readDeliverPayload, readDeliverPayloadText, toDeliverPayload } from './deliver-payload';
 
@@ -60,7 +60,7 @@ describe('readDeliverPayloadText (the JSON text Redis holds)', () => {
     if (!read.ok) throw new Error(read.problem);
     expect(read.events.ids).toEqual(EVENTS.map((e) => e.id));
     expect(read.events.correlationIds).toEqual(['req_1', null, null]);
-    expect(text.endsWith(`"events":${read.events.envelopesJson.toString('utf8')}}`)).toBe(true);
+    expect(text.endsWith(`"events":${envelopesJsonOf(read.events).toString('utf8')}}`)).toBe(true);
     expect(decodeEvents(read.events)).toEqual(EVENTS);
   });
 

@@ -161,7 +161,7 @@ export function readDeliverPayloadText(text: string): { ok: true; events: Encode
       const head = parseJson(`${text.slice(0, cut)}}`);
       const envelopes = text.slice(cut + EVENTS_KEY.length - 1, -1);
       const read = isRecord(head) ? readHead(head) : undefined;
-      if (read && envelopeCount(envelopes) === read.ids.length) return { ok: true, events: { ...read, envelopesJson: Buffer.from(envelopes, 'utf8') } };
+      if (read && envelopeCount(envelopes) === read.ids.length) return { ok: true, events: { ...read, envelopeArrays: [Buffer.from(envelopes, 'utf8')] } };
     }
   }
   const data = parseJson(text);

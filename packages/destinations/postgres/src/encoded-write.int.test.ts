@@ -97,7 +97,7 @@ describe('PostgresDestination.writeEncoded (real PostgreSQL, INSERT-only role)',
     const events = variedEvents();
     const encoded = encodeEvents(events);
     const before = (await rows('by_text', true)).length;
-    const fewerEnvelopes: EncodedEvents = { ...encoded, envelopesJson: Buffer.from(JSON.stringify(events.slice(1).map((e) => e.event))) };
+    const fewerEnvelopes: EncodedEvents = { ...encoded, envelopeArrays: [Buffer.from(JSON.stringify(events.slice(1).map((e) => e.event)))] };
     const fewerIds: EncodedEvents = { ...encoded, ids: encoded.ids.slice(1), receivedAt: encoded.receivedAt.slice(1) };
     for (const mismatched of [fewerEnvelopes, fewerIds]) {
       const error = await destination().writeEncoded(mismatched).catch((e: unknown) => e);

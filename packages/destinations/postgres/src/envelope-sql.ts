@@ -1,4 +1,4 @@
-import type { EncodedEvents, QueuedEvent } from '@pushrail/events';
+import { envelopesJsonOf, type EncodedEvents, type QueuedEvent } from '@pushrail/events';
 import { qualifiedTable, quoteIdent } from './identifiers';
 
 /**
@@ -109,10 +109,11 @@ const JSONB_BINARY_VERSION = Buffer.from([1]);
  * insertEncodedSql's parameters. The two arrays are written as array literals
  * here: UUIDs (checked when the job was read) and integers need no quoting,
  * which spares pg escaping each element. The envelopes go as bytes, in jsonb's
- * binary format, so pg does not encode a ~340 KB string per batch again.
+ * binary format, so pg does not encode a ~340 KB string per batch again;
+ * joining the jobs' arrays behind the version byte is their one copy.
  */
 export function insertEncodedParams(events: EncodedEvents): unknown[] {
-  return [`{${events.ids.join(',')}}`, `{${events.receivedAt.join(',')}}`, Buffer.concat([JSONB_BINARY_VERSION, events.envelopesJson])];
+  return [`{${events.ids.join(',')}}`, `{${events.receivedAt.join(',')}}`, envelopesJsonOf(events, JSONB_BINARY_VERSION)];
 }
 
 /** The CREATE TABLE of one envelope table. */
