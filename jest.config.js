@@ -6,8 +6,12 @@ const path = require('node:path');
 
 const sourceOf = {
   '@pushrail/destination-core': 'packages/destinations/core/src/index.ts',
-  '@pushrail/destination-postgres': 'packages/destinations/postgres/src/index.ts',
+  '@pushrail/destination-core/conformance': 'packages/destinations/core/src/conformance/index.ts',
+  '@pushrail/destinations': 'packages/destinations/registry/src/index.ts',
 };
+for (const type of ['postgres', 'mysql', 'clickhouse']) {
+  sourceOf[`@pushrail/destination-${type}`] = `packages/destinations/${type}/src/index.ts`;
+}
 for (const name of ['events', 'config', 'observability', 'crypto', 'queue', 'control-db', 'testing']) {
   sourceOf[`@pushrail/${name}`] = `packages/${name}/src/index.ts`;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LoadedDestination } from '@pushrail/control-db';
-import { assertNever, DeliveryError, isDeliveryError } from '@pushrail/destination-core';
-import { PostgresDestination } from '@pushrail/destination-postgres';
+import { assertNever, DeliveryError, isDeliveryError, type DestinationWriter } from '@pushrail/destination-core';
+import { providerOf } from '@pushrail/destinations';
 import type { Logger, PushrailMetrics } from '@pushrail/observability';
 import { scrubSecrets, toError } from '@pushrail/observability';
 import { destinationQueueName, RETRY_SCHEDULE, UNREADABLE_EVENT_ID } from '@pushrail/queue';
@@ -73,7 +73,7 @@ export function failedReason(error: DeliveryError): string {
 export class DestinationConsumer {
   readonly destinationId: string;
   readonly version: number;
-  private readonly destination: PostgresDestination;
+  private readonly destination: DestinationWriter;
   private readonly batcher: EventBatcher;
   private readonly queue: Queue;
   private worker: DeliveryWorker | undefined;
@@ -99,9 +99,9 @@ export class DestinationConsumer {
     this.version = record.updatedAt.getTime();
     this.log = deps.logger.child({ destinationId: record.id });
     this.jobConcurrency = deps.jobConcurrency;
-    this.destination = new PostgresDestination(config, {
+    this.destination = providerOf(config).createWriter(config, {
       allowPrivateHosts: deps.allowPrivateHosts,
-      onPoolError: (error) => this.log.warn({ err: error }, 'idle destination connection failed'),
+      onConnectionError: (error) => this.log.warn({ err: error }, 'idle destination connection failed'),
     });
     this.queue = new Queue(destinationQueueName(record.id), { connection: deps.redis, prefix: deps.prefix });
     this.queue.on('error', () => undefined);
@@ -202,11 +202,6 @@ export class DestinationConsumer {
     return this.activeJobs > 0 || this.batcher.busy ? 0 : now - this.lastActivityAt;
   }
 
-  /** The queue's backoff still to run, in milliseconds (0 when not backed off). */
-  async backoffRemainingMs(): Promise<number> {
-    return Math.max(0, await this.queue.getRateLimitTtl(LIMITER.max));
-  }
-
   private async process(job: Job, _token?: string): Promise<void> {
     this.activeJobs++;
     this.lastActivityAt = Date.now();
@@ -284,9 +279,5 @@ export class DestinationConsumer {
     await this.worker?.close();
     await this.queue.close();
     await this.destination.close();
-  }
-
-  async openConnections(): Promise<number> {
-    return this.destination.openConnections();
   }
 }

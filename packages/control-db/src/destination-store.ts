@@ -1,11 +1,6 @@
 import type { Keyring } from '@pushrail/crypto';
-import {
-  joinPostgresSecrets,
-  postgresDestinationConfigSchema,
-  REDACTED,
-  splitPostgresSecrets,
-  type PostgresDestinationConfig,
-} from '@pushrail/destination-postgres';
+import { joinSecrets, mergeConfigPatch, splitSecrets, type DestinationTarget, type SecretValues } from '@pushrail/destination-core';
+import { destinationConfigSchema, providerOf, type DestinationConfig } from '@pushrail/destinations';
 import type { z } from 'zod';
 import type { ControlDb } from './control-db';
 import type { DestinationRecord, PauseReason } from './records';
@@ -16,7 +11,9 @@ export interface DestinationView {
   tenantId: string;
   name: string;
   type: string;
-  config: PostgresDestinationConfig;
+  /** Where it writes (the provider's targetOf), so listings need not know each type's fields. */
+  target: DestinationTarget;
+  config: DestinationConfig;
   paused: boolean;
   pausedReason: PauseReason | null;
   pausedMessage: string | null;
@@ -28,7 +25,7 @@ export interface DestinationView {
 /** A destination with its decrypted secrets: only the worker and `/test` hold one, and only in memory. */
 export interface LoadedDestination {
   record: DestinationRecord;
-  config: PostgresDestinationConfig;
+  config: DestinationConfig;
 }
 
 /** The config failed validation; `issues` carry the path of each problem. */
@@ -39,21 +36,19 @@ export class InvalidDestinationConfigError extends Error {
   }
 }
 
-function deepMerge(base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(patch)) {
-    const current = out[key];
-    out[key] =
-      value !== null && typeof value === 'object' && !Array.isArray(value) && current !== null && typeof current === 'object'
-        ? deepMerge(current as Record<string, unknown>, value as Record<string, unknown>)
-        : value;
-  }
-  return out;
+/**
+ * Secrets as stored: by dotted path (`{"auth.password": …}`). Destinations
+ * saved before providers kept `{"password": …}`; that reads as `auth.password`.
+ */
+function storedSecrets(decrypted: Record<string, string>): SecretValues {
+  const { password, ...byPath } = decrypted;
+  return password !== undefined && byPath['auth.password'] === undefined ? { ...byPath, 'auth.password': password } : byPath;
 }
 
 /**
- * Destinations with their secrets encrypted at rest: validates configs, keeps
- * only the password encrypted (AES-256-GCM, key id inside), redacts on the way out.
+ * Destinations with their secrets encrypted at rest: validates configs against
+ * their provider's schema, keeps the provider's secret fields encrypted
+ * (AES-256-GCM, key id inside) and the rest redacted, redacts on the way out.
  */
 export class DestinationStore {
   constructor(
@@ -62,14 +57,14 @@ export class DestinationStore {
   ) {}
 
   /** Validates a config in the seed's shape; throws InvalidDestinationConfigError. */
-  parse(input: unknown): PostgresDestinationConfig {
-    const result = postgresDestinationConfigSchema.safeParse(input);
+  parse(input: unknown): DestinationConfig {
+    const result = destinationConfigSchema.safeParse(input);
     if (!result.success) throw new InvalidDestinationConfigError(result.error.issues);
     return result.data;
   }
 
-  async create(tenantId: string, config: PostgresDestinationConfig): Promise<DestinationRecord> {
-    const { publicConfig, secrets } = splitPostgresSecrets(config);
+  async create(tenantId: string, config: DestinationConfig): Promise<DestinationRecord> {
+    const { publicConfig, secrets } = splitSecrets(config, providerOf(config).secretPaths);
     return this.db.createDestination({
       tenantId,
       type: config.type,
@@ -81,19 +76,15 @@ export class DestinationStore {
 
   /**
    * The config a PATCH produces: the stored one (secrets included) with the
-   * patch merged over it. A patch that leaves out `auth.password` keeps the
-   * old one; one that sends "[REDACTED]" back is taken as "unchanged" too.
+   * patch merged over it (mergeConfigPatch): a secret left out, or sent back
+   * as "[REDACTED]", keeps the stored one.
    */
-  merge(current: PostgresDestinationConfig, patch: Record<string, unknown>): PostgresDestinationConfig {
-    const merged = deepMerge(current as unknown as Record<string, unknown>, patch);
-    const auth = merged.auth as Record<string, unknown> | undefined;
-    if (auth && auth.password === REDACTED && current.auth.mode === 'PASSWORD') auth.password = current.auth.password;
-    if (auth && auth.mode === 'RDS_IAM') delete auth.password;
-    return this.parse(merged);
+  merge(current: DestinationConfig, patch: Record<string, unknown>): DestinationConfig {
+    return this.parse(mergeConfigPatch(current, patch, providerOf(current).secretPaths));
   }
 
-  async update(id: string, config: PostgresDestinationConfig): Promise<DestinationRecord | undefined> {
-    const { publicConfig, secrets } = splitPostgresSecrets(config);
+  async update(id: string, config: DestinationConfig): Promise<DestinationRecord | undefined> {
+    const { publicConfig, secrets } = splitSecrets(config, providerOf(config).secretPaths);
     return this.db.updateDestination(id, {
       name: config.name,
       config: publicConfig as unknown as Record<string, unknown>,
@@ -103,9 +94,9 @@ export class DestinationStore {
 
   /** The destination with its secrets decrypted. Throws if the ciphertext was tampered with. */
   reveal(record: DestinationRecord): LoadedDestination {
-    const publicConfig = postgresDestinationConfigSchema.parse(record.config);
-    const secrets = this.keyring.decryptJson<{ password?: string }>(record.secretsCiphertext);
-    return { record, config: joinPostgresSecrets(publicConfig, secrets) };
+    const publicConfig = destinationConfigSchema.parse(record.config);
+    const secrets = storedSecrets(this.keyring.decryptJson<Record<string, string>>(record.secretsCiphertext));
+    return { record, config: joinSecrets(publicConfig, secrets, providerOf(publicConfig).secretPaths) };
   }
 
   async load(id: string): Promise<LoadedDestination | undefined> {
@@ -114,12 +105,14 @@ export class DestinationStore {
   }
 
   view(record: DestinationRecord): DestinationView {
+    const config = record.config as unknown as DestinationConfig;
     return {
       id: record.id,
       tenantId: record.tenantId,
       name: record.name,
       type: record.type,
-      config: record.config as unknown as PostgresDestinationConfig,
+      target: providerOf(config).targetOf(config),
+      config,
       paused: record.pausedAt !== null,
       pausedReason: record.pausedReason,
       pausedMessage: record.pausedMessage,

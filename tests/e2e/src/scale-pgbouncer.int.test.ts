@@ -1,12 +1,12 @@
 import fs from 'node:fs';
-import { tableNameForEventType } from '@pushrail/destination-postgres';
+import { postgresTableFor } from '@pushrail/destination-postgres';
 import { CUSTOMER_WRITER_PASSWORD, sharedPostgresUrl, startPgBouncer, waitFor, withPgClient, type PgBouncer } from '@pushrail/testing';
 import { envelopeSetupSql, Pipeline, seedEvent } from './pipeline';
 
 /** The per_event_type destination's tables (base table `pt`), by event type. */
 const PER_TYPE_TABLES = {
-  'order.completed': tableNameForEventType('pt', 'order.completed'),
-  'user.signed-up': tableNameForEventType('pt', 'user.signed-up'),
+  'order.completed': postgresTableFor({ table: 'pt', tableMode: 'per_event_type' }, 'order.completed'),
+  'user.signed-up': postgresTableFor({ table: 'pt', tableMode: 'per_event_type' }, 'user.signed-up'),
 };
 
 const EVENTS = 3_000;

@@ -9,6 +9,7 @@ interface DestinationView {
   tenantId: string;
   name: string;
   type: string;
+  target: { host: string; port: number; database: string; table: string };
   config: Record<string, unknown>;
   paused: boolean;
   pausedReason: string | null;
@@ -41,7 +42,7 @@ export function registerDestinations(program: Command, ctx: CliContext): void {
 
   destinations
     .command('create')
-    .description('create a destination from a JSON config file (the seed shape: type, host, port, database, schema, table, auth…)')
+    .description('create a destination from a JSON config file (type POSTGRES, MYSQL or CLICKHOUSE, with its fields: see the README)')
     .requiredOption('--tenant <id>', 'the tenant whose events it receives')
     .requiredOption('--file <path>', 'the destination config, a JSON file')
     .option('--json', JSON_HELP)
@@ -71,13 +72,14 @@ export function registerDestinations(program: Command, ctx: CliContext): void {
         return;
       }
       ctx.output.table(
-        ['id', 'name', 'tenant', 'database', 'table', 'state'],
+        ['id', 'name', 'tenant', 'type', 'database', 'table', 'state'],
         answer.items.map((d) => [
           d.id,
           d.name,
           d.tenantId,
-          `${String(d.config.host)}:${String(d.config.port)}/${String(d.config.database)}`,
-          `${String(d.config.schema)}.${String(d.config.table)}${d.config.tableMode === 'per_event_type' ? '_*' : ''}`,
+          d.type,
+          `${d.target.host}:${d.target.port}/${d.target.database}`,
+          `${d.target.table}${d.config.tableMode === 'per_event_type' ? '_*' : ''}`,
           state(d),
         ]),
       );

@@ -1,4 +1,4 @@
-import { postgresDestinationConfigSchema } from '@pushrail/destination-postgres';
+import { destinationConfigSchema } from '@pushrail/destinations';
 import { batchBodySchema, eventEnvelopeSchema, MAX_BATCH_EVENTS } from '@pushrail/events';
 import { z } from 'zod';
 import {
@@ -54,7 +54,7 @@ export const RESPONSE_SCHEMAS = {
   Readiness: readinessResponse,
   Tenant: tenantResponse,
   WriteKeyCreated: writeKeyCreatedResponse,
-  DestinationConfig: postgresDestinationConfigSchema,
+  DestinationConfig: destinationConfigSchema,
   Destination: destinationResponse,
   DestinationList: destinationListResponse,
   DestinationTestReport: destinationTestResponse,
@@ -75,7 +75,7 @@ export const COMPONENT_DESCRIPTIONS: Partial<Record<RequestSchemaName | Response
   EventEnvelope: 'The canonical event. An event is at most 1 MB of JSON; `payload` and `metadata` nest at most 32 levels.',
   BatchRequest: `Up to ${MAX_BATCH_EVENTS} events, all or nothing: each is validated as an EventEnvelope, and one invalid event refuses the batch (400 \`invalid_events\` lists every bad index).`,
   DestinationConfig:
-    'A POSTGRES destination\'s config as answers show it: every default filled in, and `auth.password` always "[REDACTED]".',
+    'A destination\'s config as answers show it, one shape per `type`: every default filled in, and every secret (`auth.password`) always "[REDACTED]".',
 };
 
 /**

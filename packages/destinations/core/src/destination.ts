@@ -14,7 +14,7 @@ export interface WriteOutcome {
   rejected: Array<{ events: QueuedEvent[]; error: DeliveryError }>;
 }
 
-/** One check of `POST /admin/v1/destinations/:id/test`. */
+/** One check of a connection test (`POST …/test`), named after the step: `host`, `connect`, `tls`, `insert`, … */
 export interface DestinationCheck {
   name: string;
   ok: boolean;
@@ -27,15 +27,19 @@ export interface DestinationTestReport {
 }
 
 /**
- * A place events are delivered to. Implementations classify their own errors
- * once: every failure of `write` is a DeliveryError.
+ * Writes batches into one destination. Implementations classify their own
+ * errors once: every failure of `write` is a DeliveryError.
  */
 export interface DestinationWriter {
-  /** Writes the batch in one transaction. Throws DeliveryError when nothing of it committed. */
-  write(events: QueuedEvent[]): Promise<WriteOutcome>;
-  /** The same, for events in their encoded form (the worker's hot path: nothing to take apart here). */
-  writeEncoded(events: EncodedEvents): Promise<WriteOutcome>;
-  /** Connects and tries an INSERT that is rolled back; reports each step. */
+  /**
+   * Writes the batch in one transaction (or, where the server has none, one
+   * insert), choosing its own encoding: PostgreSQL hands the envelopes' JSON
+   * text to the server as it is, others decode it. Throws DeliveryError when
+   * nothing of it committed; `bad_row` means some row was refused, and the
+   * caller bisects.
+   */
+  write(batch: EncodedEvents): Promise<WriteOutcome>;
+  /** Connects and tries an INSERT that is rolled back (or otherwise leaves nothing); reports each step. */
   test(options?: { eventType?: string }): Promise<DestinationTestReport>;
   /** Closes every connection. */
   close(): Promise<void>;

@@ -1,9 +1,9 @@
 import { isDeliveryError, type DeliveryError, type DeliveryErrorKind } from '@pushrail/destination-core';
-import type { QueuedEvent } from '@pushrail/events';
+import { encodeEvents, type QueuedEvent } from '@pushrail/events';
 import { createCustomerDatabase, startPostgresServer, withPgClient, type CustomerDatabase, type PostgresServer } from '@pushrail/testing';
 import { randomUUID } from 'node:crypto';
 import { createTableSql } from './envelope-sql';
-import { PostgresDestination } from './postgres-destination';
+import { PostgresWriter } from './postgres-writer';
 import { postgresDestinationConfigSchema, type PostgresDestinationConfig } from './postgres-destination-config';
 
 /** Each class of the classifier, provoked for real on a PostgreSQL of this file's own. */
@@ -35,7 +35,7 @@ async function failureOf(promise: Promise<unknown>): Promise<DeliveryError> {
 describe('classifier, provoked for real', () => {
   let server: PostgresServer;
   let customer: CustomerDatabase;
-  const open: PostgresDestination[] = [];
+  const open: PostgresWriter[] = [];
 
   const destination = (overrides: Partial<PostgresDestinationConfig> = {}) => {
     const config = postgresDestinationConfigSchema.parse({
@@ -44,7 +44,7 @@ describe('classifier, provoked for real', () => {
       auth: { mode: 'PASSWORD', username: 'pushrail_writer', password: customer.writerPassword },
       ...overrides,
     });
-    const d = new PostgresDestination(config, { allowPrivateHosts: true });
+    const d = new PostgresWriter(config, { allowPrivateHosts: true });
     open.push(d);
     return d;
   };
@@ -69,12 +69,12 @@ describe('classifier, provoked for real', () => {
   });
 
   it('writes when all is well (the baseline the faults below break)', async () => {
-    expect(await destination().write([event(), event()])).toEqual({ inserted: 2, skipped: 0, rejected: [] });
+    expect(await destination().write(encodeEvents([event(), event()]))).toEqual({ inserted: 2, skipped: 0, rejected: [] });
   });
 
   it('wrong password is permanent (28P01) and the message holds no password', async () => {
     const error = await expectKind(
-      destination({ auth: { mode: 'PASSWORD', username: 'pushrail_writer', password: 'not-the-password-xyz' } }).write([event()]),
+      destination({ auth: { mode: 'PASSWORD', username: 'pushrail_writer', password: 'not-the-password-xyz' } }).write(encodeEvents([event()])),
       'permanent',
       '28P01',
     );
@@ -82,24 +82,24 @@ describe('classifier, provoked for real', () => {
   });
 
   it('missing table is permanent (42P01) and names the table', async () => {
-    const error = await expectKind(destination({ table: 'nope' }).write([event()]), 'permanent', '42P01');
+    const error = await expectKind(destination({ table: 'nope' }).write(encodeEvents([event()])), 'permanent', '42P01');
     expect(error.message).toContain('nope');
   });
 
   it('missing schema is permanent (3F000 or 42P01)', async () => {
-    const error = await failureOf(destination({ schema: 'missing_schema' }).write([event()]));
+    const error = await failureOf(destination({ schema: 'missing_schema' }).write(encodeEvents([event()])));
     expect(error.kind).toBe('permanent');
     expect(['3F000', '42P01']).toContain(error.code);
   });
 
   it('missing database is permanent (3D000)', async () => {
-    await expectKind(destination({ database: 'no_such_db' }).write([event()]), 'permanent', '3D000');
+    await expectKind(destination({ database: 'no_such_db' }).write(encodeEvents([event()])), 'permanent', '3D000');
   });
 
   it('a revoked grant is permanent (42501)', async () => {
     await admin((c) => c.query('REVOKE INSERT ON pushrail.events FROM pushrail_writer'));
     try {
-      await expectKind(destination().write([event()]), 'permanent', '42501');
+      await expectKind(destination().write(encodeEvents([event()])), 'permanent', '42501');
     } finally {
       await admin((c) => c.query('GRANT INSERT ON pushrail.events TO pushrail_writer'));
     }
@@ -108,7 +108,7 @@ describe('classifier, provoked for real', () => {
   it('a role connection limit is transient (53300)', async () => {
     await admin((c) => c.query('ALTER ROLE pushrail_writer CONNECTION LIMIT 0'));
     try {
-      await expectKind(destination().write([event()]), 'transient', '53300');
+      await expectKind(destination().write(encodeEvents([event()])), 'transient', '53300');
     } finally {
       await admin((c) => c.query('ALTER ROLE pushrail_writer CONNECTION LIMIT -1'));
     }
@@ -120,7 +120,7 @@ describe('classifier, provoked for real', () => {
     await locker.connect();
     try {
       await locker.query('BEGIN; LOCK TABLE pushrail.events IN ACCESS EXCLUSIVE MODE');
-      await expectKind(destination().write([event()]), 'transient', '55P03');
+      await expectKind(destination().write(encodeEvents([event()])), 'transient', '55P03');
     } finally {
       await locker.query('ROLLBACK');
       await locker.end();
@@ -134,7 +134,7 @@ describe('classifier, provoked for real', () => {
                CREATE TRIGGER slow BEFORE INSERT ON pushrail.events FOR EACH ROW EXECUTE FUNCTION pushrail.slow();`),
     );
     try {
-      const writing = failureOf(destination().write([event()]));
+      const writing = failureOf(destination().write(encodeEvents([event()])));
       await admin(async (c) => {
         for (let i = 0; i < 100; i++) {
           const r = await c.query(
@@ -154,20 +154,20 @@ describe('classifier, provoked for real', () => {
   });
 
   it('a \\u0000 in the payload is a bad row (22P05)', async () => {
-    await expectKind(destination().write([event({ text: 'nul \u0000 here' })]), 'bad_row', '22P05');
+    await expectKind(destination().write(encodeEvents([event({ text: 'nul \u0000 here' })])), 'bad_row', '22P05');
   });
 
   it('a NOT NULL column the envelope does not fill is a bad row (23502)', async () => {
     await admin((c) => c.query("ALTER TABLE pushrail.events ADD COLUMN extra text NOT NULL DEFAULT '-'; ALTER TABLE pushrail.events ALTER COLUMN extra DROP DEFAULT"));
     try {
-      await expectKind(destination().write([event()]), 'bad_row', '23502');
+      await expectKind(destination().write(encodeEvents([event()])), 'bad_row', '23502');
     } finally {
       await admin((c) => c.query('ALTER TABLE pushrail.events DROP COLUMN extra'));
     }
   });
 
   it('a host that does not resolve is transient (DNS)', async () => {
-    const error = await failureOf(destination({ host: 'no-such-host.invalid' }).write([event()]));
+    const error = await failureOf(destination({ host: 'no-such-host.invalid' }).write(encodeEvents([event()])));
     expect(error.kind).toBe('transient');
     expect(['ENOTFOUND', 'EAI_AGAIN']).toContain(error.code);
   });
@@ -175,7 +175,7 @@ describe('classifier, provoked for real', () => {
   it('a stopped server is transient (ECONNREFUSED)', async () => {
     await server.stop('fast');
     try {
-      await expectKind(destination().write([event()]), 'transient', 'ECONNREFUSED');
+      await expectKind(destination().write(encodeEvents([event()])), 'transient', 'ECONNREFUSED');
     } finally {
       await server.start();
     }

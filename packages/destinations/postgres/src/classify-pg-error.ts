@@ -1,4 +1,4 @@
-import { DeliveryError, type DeliveryErrorKind } from '@pushrail/destination-core';
+import { DeliveryError, explainTlsFailure, NODE_ERROR_KINDS, type DeliveryErrorKind } from '@pushrail/destination-core';
 import { toError } from '@pushrail/observability';
 
 /**
@@ -25,14 +25,7 @@ const KIND_BY_CODE: Readonly<Record<string, DeliveryErrorKind>> = {
   '08001': 'transient', // sqlclient_unable_to_establish_sqlconnection
   '08004': 'transient', // sqlserver_rejected_establishment_of_sqlconnection
   '25006': 'transient', // read_only_sql_transaction: a replica was promoted/demoted under us
-  ECONNREFUSED: 'transient', // nothing listens (server down or restarting)
-  ECONNRESET: 'transient', // connection cut
-  ETIMEDOUT: 'transient', // TCP connect or read timeout
-  EPIPE: 'transient', // wrote to a closed socket
-  EHOSTUNREACH: 'transient', // route gone, often momentary
-  ENETUNREACH: 'transient',
-  EAI_AGAIN: 'transient', // DNS server did not answer: try again
-  ENOTFOUND: 'transient', // DNS name not found: often a DNS outage; a typo shows at /test time
+  ...NODE_ERROR_KINDS, // network and TLS failures, the same for every provider
   // --- permanent: the destination is misconfigured until someone fixes it ---
   '28P01': 'permanent', // invalid_password
   '28000': 'permanent', // invalid_authorization_specification (no pg_hba entry, IAM token refused)
@@ -43,15 +36,6 @@ const KIND_BY_CODE: Readonly<Record<string, DeliveryErrorKind>> = {
   '42703': 'permanent', // undefined_column: the table's shape is not the envelope's
   '42804': 'permanent', // datatype_mismatch: a column has another type than the envelope's
   '0A000': 'permanent', // feature_not_supported
-  // Node's TLS verification failures: a wrong CA or host name will not fix itself.
-  DEPTH_ZERO_SELF_SIGNED_CERT: 'permanent',
-  SELF_SIGNED_CERT_IN_CHAIN: 'permanent',
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'permanent',
-  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'permanent',
-  UNABLE_TO_GET_ISSUER_CERT: 'permanent',
-  CERT_HAS_EXPIRED: 'permanent',
-  CERT_NOT_YET_VALID: 'permanent',
-  ERR_TLS_CERT_ALTNAME_INVALID: 'permanent', // host name not in the certificate
   // --- bad row: this event cannot be stored; the rest of the batch can ---
   '23502': 'bad_row', // not_null_violation
   '23514': 'bad_row', // check_violation (a customer's CHECK on the table)
@@ -103,24 +87,6 @@ export function classifyPgError(error: unknown): Classification {
   return { kind: 'transient', code, unknown: true };
 }
 
-/** Wording that tells an operator what to do, keyed by the code a permanent failure carries. */
-function explain(code: string | undefined, message: string): string {
-  switch (code) {
-    case 'ERR_TLS_CERT_ALTNAME_INVALID':
-      return `TLS: the server certificate does not name this host (${message})`;
-    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
-    case 'SELF_SIGNED_CERT_IN_CHAIN':
-    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
-    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
-    case 'UNABLE_TO_GET_ISSUER_CERT':
-      return `TLS: the server certificate is not signed by a trusted CA; set tlsCa to your CA's PEM (${message})`;
-    case 'TLS_NOT_SUPPORTED':
-      return 'TLS: the server does not support TLS connections; enable ssl on the server or set tls: false';
-    default:
-      return message;
-  }
-}
-
 /**
  * Classifies and wraps any failure of the adapter into a DeliveryError.
  * `scrub` removes secrets from the text (the caller passes the one helper).
@@ -131,5 +97,5 @@ export function toDeliveryError(error: unknown, scrub: (text: string) => string)
   // toError: an error from another realm (Node's TLS layer under jest) or one
   // that crossed a process as plain data still gives its bare message.
   const raw = toError(error).message;
-  return new DeliveryError(kind, scrub(explain(code, raw)), code, { cause: error });
+  return new DeliveryError(kind, scrub(explainTlsFailure(code, raw)), code, { cause: error });
 }

@@ -1,13 +1,7 @@
 import type { Signer } from '@aws-sdk/rds-signer';
+import { rdsIamPassword, resolveDestinationHost, tlsOptionsFor } from '@pushrail/destination-core';
 import type { PoolConfig } from 'pg';
 import type { PostgresDestinationConfig } from './postgres-destination-config';
-import { rdsIamPassword } from './rds-iam-password';
-import { resolveDestinationHost } from './ssrf-guard';
-import { tlsOptionsFor } from './tls-options';
-
-// Re-exported so the package's index (which exports this file) keeps its names.
-export { assertIamOverTls, classifySignerError, rdsIamPassword } from './rds-iam-password';
-export { tlsOptionsFor } from './tls-options';
 
 /** Longest wait for a new connection, in milliseconds. */
 const CONNECT_TIMEOUT_MS = 10_000;

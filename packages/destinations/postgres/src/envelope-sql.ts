@@ -1,5 +1,5 @@
 import { envelopesJsonOf, type EncodedEvents, type QueuedEvent } from '@pushrail/events';
-import { qualifiedTable, quoteIdent } from './identifiers';
+import { qualifiedTable, quoteIdent, quoteLiteral } from './identifiers';
 
 /**
  * The envelope's columns, in insert order, with the array type each is sent
@@ -122,10 +122,17 @@ export function createTableSql(schema: string, table: string): string {
   return `CREATE TABLE IF NOT EXISTS ${qualifiedTable(schema, table)} (\n${lines.join(',\n')}\n);`;
 }
 
-/** What the customer runs: schema, table(s), role and grants, with the reasons. */
+/**
+ * The set-up guide (`GET …/ddl`): schema, table(s), role and grants, with
+ * the reasons. Every statement is safe to run again, so a customer adding a
+ * second table or destination pastes it as it is: `IF NOT EXISTS` where
+ * PostgreSQL has it, a guarded block that creates the role only when it is
+ * missing (never touching an existing role's password), and GRANTs, which
+ * are no-ops when held.
+ */
 export function renderCustomerDdl(options: {
   schema: string;
-  tables: string[];
+  tables: readonly string[];
   username: string;
   authMode: 'PASSWORD' | 'RDS_IAM';
   database: string;
@@ -133,26 +140,35 @@ export function renderCustomerDdl(options: {
   const role = quoteIdent(options.username);
   const out: string[] = [
     `-- Pushrail destination set-up for database ${quoteIdent(options.database)}.`,
-    '-- Run as a user that owns the schema (or a superuser).',
+    '-- Run as a user that owns the schema (or a superuser). Safe to run again.',
     '',
     `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(options.schema)};`,
     '',
   ];
   for (const table of options.tables) out.push(createTableSql(options.schema, table), '');
+  const login = options.authMode === 'RDS_IAM' ? 'LOGIN' : "LOGIN PASSWORD '<choose a strong password>'";
   out.push(
     '-- The writer role needs INSERT on the table(s) and USAGE on the schema, nothing else.',
     '-- Pushrail writes with INSERT ... ON CONFLICT DO NOTHING and no conflict target:',
     '-- a target (ON CONFLICT (event_id)) would need SELECT, and RETURNING would too.',
-    '-- It never reads, updates, deletes, or creates tables or temporary tables.',
+    '-- It never reads, updates, deletes, or creates temporary tables.',
+    '-- The role is created only if it does not exist; an existing role keeps its password.',
+    'DO $pushrail$',
+    'BEGIN',
+    `  IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = ${quoteLiteral(options.username)}) THEN`,
+    `    CREATE ROLE ${role} ${login};`,
+    '  END IF;',
+    'END',
+    '$pushrail$;',
   );
-  if (options.authMode === 'RDS_IAM') {
-    out.push(`CREATE ROLE ${role} LOGIN;`, `GRANT rds_iam TO ${role};  -- lets the role log in with IAM tokens`);
-  } else {
-    out.push(`CREATE ROLE ${role} LOGIN PASSWORD '<choose a strong password>';`);
-  }
+  if (options.authMode === 'RDS_IAM') out.push(`GRANT rds_iam TO ${role};  -- lets the role log in with IAM tokens`);
   out.push(`GRANT USAGE ON SCHEMA ${quoteIdent(options.schema)} TO ${role};`);
   for (const table of options.tables) out.push(`GRANT INSERT ON ${qualifiedTable(options.schema, table)} TO ${role};`);
   out.push(
+    '',
+    '-- Optional, with tableMode per_event_type and autoCreateTables: true: lets Pushrail',
+    '-- create the table of a new event type itself (the same CREATE TABLE as above).',
+    `-- GRANT CREATE ON SCHEMA ${quoteIdent(options.schema)} TO ${role};`,
     '',
     '-- Optional hardening: stop every role from creating temporary tables here.',
     `-- REVOKE TEMPORARY ON DATABASE ${quoteIdent(options.database)} FROM PUBLIC;`,

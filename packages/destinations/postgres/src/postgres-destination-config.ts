@@ -1,18 +1,20 @@
+import {
+  awsRegionField,
+  commonDestinationFields,
+  hostField,
+  pemCertificateField,
+  portField,
+  storableText,
+  tlsModeField,
+  type SecretPath,
+} from '@pushrail/destination-core';
 import { z } from 'zod';
-
-/** A hostname or IP literal; no scheme, path or port. */
-const host = z
-  .string()
-  .min(1)
-  .max(253)
-  .regex(/^[A-Za-z0-9.:_-]+$/, { message: 'must be a hostname or IP address, without scheme or port' });
+import { POSTGRES_IDENTIFIER_LIMIT } from './identifiers';
 
 /** A PostgreSQL identifier we will quote; at most 63 bytes, the server's limit. */
-const identifier = z
-  .string()
-  .min(1)
-  .refine((v) => Buffer.byteLength(v, 'utf8') <= 63, { message: 'must be at most 63 bytes (PostgreSQL truncates longer names)' })
-  .refine((v) => !v.includes('\u0000'), { message: 'must not contain NUL' });
+const identifier = storableText(1024).refine((v) => Buffer.byteLength(v, 'utf8') <= POSTGRES_IDENTIFIER_LIMIT.max, {
+  message: 'must be at most 63 bytes (PostgreSQL truncates longer names)',
+});
 
 const passwordAuth = z
   .object({
@@ -26,41 +28,27 @@ const rdsIamAuth = z
   .object({
     mode: z.literal('RDS_IAM'),
     username: identifier,
-    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'must be an AWS region such as us-east-1' }),
+    region: awsRegionField,
   })
   .strict();
 
 /** How Pushrail authenticates to the customer's database. */
 export const postgresAuthSchema = z.discriminatedUnion('mode', [passwordAuth, rdsIamAuth]);
 
-/**
- * A POSTGRES destination as the admin API takes it (the seed's shape in
- * DESIGN.md). Defaults live here.
- */
+/** A POSTGRES destination as the admin API takes it (docs/design.md). Defaults live here. */
 export const postgresDestinationConfigSchema = z
   .object({
     type: z.literal('POSTGRES'),
-    name: z.string().min(1).max(200),
-    host,
-    port: z.number().int().min(1).max(65535).default(5432),
+    ...commonDestinationFields,
+    host: hostField,
+    port: portField(5432),
     database: identifier,
     schema: identifier.default('public'),
     table: identifier.default('events'),
-    tableMode: z.enum(['single', 'per_event_type']).default('single'),
     tls: z.boolean().default(true),
-    tlsMode: z.enum(['verify-full', 'require']).optional(),
-    tlsCa: z
-      .string()
-      .max(64 * 1024)
-      .refine((v) => v.includes('-----BEGIN CERTIFICATE-----'), { message: 'must be a PEM certificate' })
-      .optional(),
+    tlsMode: tlsModeField.optional(),
+    tlsCa: pemCertificateField.optional(),
     auth: postgresAuthSchema,
-    /** Events per transaction. */
-    batchSize: z.number().int().min(1).max(1000).default(1000),
-    /** Longest an event waits for its batch to fill, in seconds. */
-    flushIntervalSec: z.number().min(0.01).max(60).default(1),
-    /** Connections the whole worker fleet may hold to this database. */
-    maxConnections: z.number().int().min(1).max(100).default(4),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -75,26 +63,5 @@ export const postgresDestinationConfigSchema = z
 /** A validated POSTGRES destination config, secrets included. */
 export type PostgresDestinationConfig = z.infer<typeof postgresDestinationConfigSchema>;
 
-/** The text shown instead of a secret in every API answer and log line. */
-export const REDACTED = '[REDACTED]';
-
-/** The config as it may be shown: the password replaced. */
-export function redactPostgresConfig(config: PostgresDestinationConfig): PostgresDestinationConfig {
-  if (config.auth.mode !== 'PASSWORD') return config;
-  return { ...config, auth: { ...config.auth, password: REDACTED } };
-}
-
-/** Splits the secret (the password) from the rest, so only the secret is encrypted at rest. */
-export function splitPostgresSecrets(config: PostgresDestinationConfig): {
-  publicConfig: PostgresDestinationConfig;
-  secrets: { password?: string };
-} {
-  if (config.auth.mode !== 'PASSWORD') return { publicConfig: config, secrets: {} };
-  return { publicConfig: redactPostgresConfig(config), secrets: { password: config.auth.password } };
-}
-
-/** Puts the decrypted secret back into a config read from the control database. */
-export function joinPostgresSecrets(publicConfig: PostgresDestinationConfig, secrets: { password?: string }): PostgresDestinationConfig {
-  if (publicConfig.auth.mode !== 'PASSWORD') return publicConfig;
-  return { ...publicConfig, auth: { ...publicConfig.auth, password: secrets.password ?? '' } };
-}
+/** The password, where `auth.mode` is PASSWORD; RDS IAM has no stored secret. */
+export const POSTGRES_SECRET_PATHS: readonly SecretPath[] = [['auth', 'password']];

@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Signer } from '@aws-sdk/rds-signer';
-import { DeliveryError } from '@pushrail/destination-core';
-import type { QueuedEvent } from '@pushrail/events';
+import { DeliveryError, rdsIamPassword } from '@pushrail/destination-core';
+import { encodeEvents, type QueuedEvent } from '@pushrail/events';
 import { scrubSecrets } from '@pushrail/observability';
 import {
   getFreePort,
@@ -18,9 +18,9 @@ import {
 import { Pool, type PoolClient } from 'pg';
 import { poolConfigFor } from './connection-options';
 import { createTableSql } from './envelope-sql';
-import { PostgresDestination } from './postgres-destination';
+import { PostgresWriter } from './postgres-writer';
 import { postgresDestinationConfigSchema, type PostgresDestinationConfig } from './postgres-destination-config';
-import { rdsIamPassword } from './rds-iam-password';
+
 
 // RDS IAM against a real PostgreSQL with TLS. The role logs in with the
 // `password` method over `hostssl` only: the server receives the token in
@@ -242,11 +242,11 @@ describe('RDS IAM authentication, against PostgreSQL with TLS', () => {
   });
 
   it('presents a token from the default signer (credentials from the environment) over TLS; a refused token is permanent', async () => {
-    // The role's password is not the token PostgresDestination's own signer makes: a refused token, as RDS refuses one.
+    // The role's password is not the token PostgresWriter's own signer makes: a refused token, as RDS refuses one.
     await withPgClient(server.superuserUrl(), (client) => client.query(`ALTER ROLE ${IAM_USER} PASSWORD 'not-a-token'`));
-    const destination = new PostgresDestination(config(), { allowPrivateHosts: true, maxConnections: 2 });
+    const destination = new PostgresWriter(config(), { allowPrivateHosts: true, maxConnections: 2 });
     try {
-      const error = await destination.write([queuedEvent()]).then(() => undefined, (e: unknown) => e);
+      const error = await destination.write(encodeEvents([queuedEvent()])).then(() => undefined, (e: unknown) => e);
       expect(error).toBeInstanceOf(DeliveryError);
       expect(error).toMatchObject({ kind: 'permanent', code: '28P01' });
       expect((error as Error).message).toBe(`password authentication failed for user "${IAM_USER}"`);
@@ -277,9 +277,9 @@ describe('RDS IAM authentication, against PostgreSQL with TLS', () => {
 
   it('classifies missing AWS credentials as permanent, at delivery and at /test', async () => {
     const restore = withEnv({ AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined });
-    const destination = new PostgresDestination(config(), { allowPrivateHosts: true, maxConnections: 1 });
+    const destination = new PostgresWriter(config(), { allowPrivateHosts: true, maxConnections: 1 });
     try {
-      const error = await destination.write([queuedEvent()]).then(() => undefined, (e: unknown) => e);
+      const error = await destination.write(encodeEvents([queuedEvent()])).then(() => undefined, (e: unknown) => e);
       expect(error).toBeInstanceOf(DeliveryError);
       expect(error).toMatchObject({ kind: 'permanent', code: 'IAM_CREDENTIALS' });
       expect((error as Error).message).toMatch(/^RDS IAM: no usable AWS credentials to sign a token \(CredentialsProviderError: Could not load credentials from any providers\)/);

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { DeliveryError } from '@pushrail/destination-core';
-import type { QueuedEvent } from '@pushrail/events';
+import { encodeEvents, type QueuedEvent } from '@pushrail/events';
 import {
   createCustomerDatabase,
   makeTestCertificates,
@@ -16,7 +16,7 @@ import {
 } from '@pushrail/testing';
 import { createTableSql } from './envelope-sql';
 import { qualifiedTable, quoteIdent } from './identifiers';
-import { PostgresDestination } from './postgres-destination';
+import { PostgresWriter } from './postgres-writer';
 import { postgresDestinationConfigSchema } from './postgres-destination-config';
 
 // TLS to the destination against real PostgreSQL servers with `ssl = on` and
@@ -69,8 +69,8 @@ async function rowExists(server: PostgresServer, eventId: string): Promise<boole
 }
 
 /** Writes one event and returns the DeliveryError it failed with (fails the test if it did not fail). */
-async function writeFailure(destination: PostgresDestination): Promise<DeliveryError> {
-  const error = await destination.write([queuedEvent()]).then(
+async function writeFailure(destination: PostgresWriter): Promise<DeliveryError> {
+  const error = await destination.write(encodeEvents([queuedEvent()])).then(
     () => undefined,
     (e: unknown) => e,
   );
@@ -83,12 +83,12 @@ describe('TLS to the destination, against PostgreSQL servers with ssl = on', () 
   let certs: TestCertificates;
   let otherCa: TestCertificates;
   let server: PostgresServer;
-  const open: PostgresDestination[] = [];
+  const open: PostgresWriter[] = [];
   /** Servers started by nested describes, also checked for leftover sessions. */
   const extraServers: PostgresServer[] = [];
 
   /** A destination on `server` (defaults: verify-full against this file's CA by IP literal). */
-  function destination(overrides: Record<string, unknown> = {}, target: { port: number } = server): PostgresDestination {
+  function destination(overrides: Record<string, unknown> = {}, target: { port: number } = server): PostgresWriter {
     const config = postgresDestinationConfigSchema.parse({
       type: 'POSTGRES',
       name: 'tls test',
@@ -102,7 +102,7 @@ describe('TLS to the destination, against PostgreSQL servers with ssl = on', () 
       auth: { mode: 'PASSWORD', username: WRITER, password: WRITER_PASSWORD },
       ...overrides,
     });
-    const made = new PostgresDestination(config, { allowPrivateHosts: true, maxConnections: 2 });
+    const made = new PostgresWriter(config, { allowPrivateHosts: true, maxConnections: 2 });
     open.push(made);
     return made;
   }
@@ -137,7 +137,7 @@ describe('TLS to the destination, against PostgreSQL servers with ssl = on', () 
     ])('delivers over TLS by %s, and the server sees an SSL session', async (_label, host) => {
       const target = destination({ host });
       const event = queuedEvent();
-      await expect(target.write([event])).resolves.toEqual({ inserted: 1, skipped: 0, rejected: [] });
+      await expect(target.write(encodeEvents([event]))).resolves.toEqual({ inserted: 1, skipped: 0, rejected: [] });
       expect(await rowExists(server, event.id)).toBe(true);
       // The pool keeps the connection open (idle), so the server still lists it.
       const sessions = await writerSessionsSsl(server);
@@ -208,7 +208,7 @@ describe('TLS to the destination, against PostgreSQL servers with ssl = on', () 
     it('is accepted with tlsMode "require", which encrypts without checking the name or the CA', async () => {
       const target = destination({ host: 'localhost', tlsCa: undefined, tlsMode: 'require' }, wrongNameServer);
       const event = queuedEvent();
-      await expect(target.write([event])).resolves.toMatchObject({ inserted: 1 });
+      await expect(target.write(encodeEvents([event]))).resolves.toMatchObject({ inserted: 1 });
       expect(await rowExists(wrongNameServer, event.id)).toBe(true);
       expect(await writerSessionsSsl(wrongNameServer)).toEqual([true]);
       expect((await target.test()).checks).toContainEqual({ name: 'tls', ok: true, message: 'TLS on (require)' });
@@ -217,13 +217,13 @@ describe('TLS to the destination, against PostgreSQL servers with ssl = on', () 
 
   it('with tlsMode "require" delivers to the self-signed-CA server without tlsCa, encrypted', async () => {
     const target = destination({ tlsCa: undefined, tlsMode: 'require' });
-    await expect(target.write([queuedEvent()])).resolves.toMatchObject({ inserted: 1 });
+    await expect(target.write(encodeEvents([queuedEvent()]))).resolves.toMatchObject({ inserted: 1 });
     expect(await writerSessionsSsl(server)).toEqual([true]);
   });
 
   it('with tls false talks in clear to the same server (the SSL check above can fail)', async () => {
     const target = destination({ tls: false, tlsCa: undefined });
-    await expect(target.write([queuedEvent()])).resolves.toMatchObject({ inserted: 1 });
+    await expect(target.write(encodeEvents([queuedEvent()]))).resolves.toMatchObject({ inserted: 1 });
     expect(await writerSessionsSsl(server)).toEqual([false]);
   });
 
@@ -254,7 +254,7 @@ describe('TLS to the destination, against PostgreSQL servers with ssl = on', () 
       const error = await writeFailure(destination(settings, plain));
       expect(error.kind).toBe('permanent');
       expect(error.code).toBe('TLS_NOT_SUPPORTED');
-      expect(error.message).toBe('TLS: the server does not support TLS connections; enable ssl on the server or set tls: false');
+      expect(error.message).toBe('TLS: the server does not support TLS connections; enable TLS on the server or set tls: false');
 
       const report = await destination(settings, plain).test();
       expect(report.ok).toBe(false);

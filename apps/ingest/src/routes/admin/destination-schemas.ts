@@ -1,6 +1,6 @@
 import type { DestinationView } from '@pushrail/control-db';
 import type { DestinationTestReport } from '@pushrail/destination-core';
-import { postgresAuthSchema, postgresDestinationConfigSchema } from '@pushrail/destination-postgres';
+import { DESTINATION_TYPES, destinationConfigSchema, PROVIDERS } from '@pushrail/destinations';
 import { z } from 'zod';
 import type { Expect, Same } from '../../openapi/type-equality';
 
@@ -11,32 +11,41 @@ export const destinationListQuery = z.object({ tenantId: z.string().uuid().optio
 export const eventTypeQuery = z.object({ eventType: z.string().min(1).max(255).optional() });
 
 /**
- * `POST /admin/v1/destinations`: the tenant and the seed's config. The route
- * takes `tenantId` off first (an unknown tenant is a 404) and validates the
- * rest with `postgresDestinationConfigSchema`; this is the two together.
+ * `POST /admin/v1/destinations`: the tenant and a config of one of the
+ * registered types. The route takes `tenantId` off first (an unknown tenant
+ * is a 404) and validates the rest with the provider's schema; this is the
+ * two together, one variant per provider, discriminated by `type`.
  */
-export const createDestinationBody = postgresDestinationConfigSchema.safeExtend({ tenantId: z.uuid().describe('The tenant whose events go here') });
+export const createDestinationBody = z.discriminatedUnion(
+  'type',
+  PROVIDERS.map((p) => p.configSchema.safeExtend({ tenantId: z.uuid().describe('The tenant whose events go here') })) as unknown as [
+    z.ZodObject,
+  ],
+);
 
 /** A field of the config as a patch takes it: optional, and without the default (a field left out keeps its value). */
-function patchField<T extends z.ZodType>(field: T): z.ZodOptional<z.ZodType<z.output<T>, z.input<T>>> {
-  return (field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : field).optional() as never;
+function patchField(field: z.ZodType): z.ZodType {
+  const inner = field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : field;
+  // An object with modes (auth): any mode's fields, each optional, merged field by field (or replaced when `mode` changes).
+  if (inner instanceof z.ZodDiscriminatedUnion) {
+    return z.union((inner.options as z.ZodObject[]).map((option) => option.partial())).optional();
+  }
+  return inner.optional();
 }
 
-const [passwordAuth, rdsIamAuth] = postgresAuthSchema.options;
-const { type: _type, ...patchableFields } = postgresDestinationConfigSchema.shape;
+/** The patchable fields of one provider's config: all but `type`. */
+function patchShape(schema: z.ZodObject): Record<string, z.ZodType> {
+  const { type: _type, ...fields } = schema.shape as Record<string, z.ZodType>;
+  return Object.fromEntries(Object.entries(fields).map(([name, field]) => [name, patchField(field)]));
+}
 
 /**
- * `PATCH /admin/v1/destinations/:id`: any fields of the config but `type`
- * (and never `tenantId`), merged over the stored config, `auth` field by
- * field; the result is validated like a create (DestinationStore.merge).
- * `auth.password` left out, or sent back as "[REDACTED]", keeps the stored one.
+ * `PATCH /admin/v1/destinations/:id`: any fields of the destination's config
+ * but `type` (and never `tenantId`), merged over the stored config; the
+ * result is validated like a create (DestinationStore.merge). A secret left
+ * out, or sent back as "[REDACTED]", keeps the stored one.
  */
-export const patchDestinationBody = z
-  .object({
-    ...Object.fromEntries(Object.entries(patchableFields).map(([name, field]) => [name, patchField(field)])),
-    auth: z.union([passwordAuth.partial(), rdsIamAuth.partial()]).optional(),
-  })
-  .strict();
+export const patchDestinationBody = z.union(PROVIDERS.map((p) => z.object(patchShape(p.configSchema)).strict()) as unknown as [z.ZodObject]);
 
 const isoTime = z.iso.datetime();
 
@@ -45,8 +54,11 @@ export const destinationResponse = z.object({
   id: z.uuid(),
   tenantId: z.uuid(),
   name: z.string(),
-  type: z.string().describe('`POSTGRES`'),
-  config: postgresDestinationConfigSchema,
+  type: z.string().describe(`The destination type: ${DESTINATION_TYPES.map((t) => `\`${t}\``).join(', ')}`),
+  target: z
+    .object({ host: z.string(), port: z.number().int(), database: z.string(), table: z.string().describe('Schema-qualified where the server has schemas') })
+    .describe('Where it writes'),
+  config: destinationConfigSchema,
   paused: z.boolean(),
   pausedReason: z.enum(['operator', 'failures']).nullable().describe('`operator`: paused through the API; `failures`: paused by the worker after permanent failures'),
   pausedMessage: z.string().nullable(),

@@ -1,13 +1,6 @@
 import { InvalidDestinationConfigError, isUuid, type ControlDb, type DestinationStore } from '@pushrail/control-db';
-import {
-  DestinationHostLookupError,
-  ForbiddenDestinationHostError,
-  PostgresDestination,
-  renderCustomerDdl,
-  resolveDestinationHost,
-  tableFor,
-  type PostgresDestinationConfig,
-} from '@pushrail/destination-postgres';
+import { DestinationHostLookupError, ForbiddenDestinationHostError, resolveDestinationHost } from '@pushrail/destination-core';
+import { providerOf, type DestinationConfig } from '@pushrail/destinations';
 import type { EventProducer } from '@pushrail/queue';
 import { Router } from 'express';
 import type { Redis } from 'ioredis';
@@ -38,7 +31,7 @@ function requireQueue(redis: Redis): void {
   }
 }
 
-function parseConfig(store: DestinationStore, build: () => PostgresDestinationConfig): PostgresDestinationConfig {
+function parseConfig(store: DestinationStore, build: () => DestinationConfig): DestinationConfig {
   try {
     return build();
   } catch (error) {
@@ -49,10 +42,10 @@ function parseConfig(store: DestinationStore, build: () => PostgresDestinationCo
   }
 }
 
-/** The SSRF guard at create and update: the host must resolve to public addresses only (unless allowed). */
-async function checkHost(config: PostgresDestinationConfig, allowPrivateHosts: boolean): Promise<void> {
+/** The SSRF guard at create and update: every host must resolve to public addresses only (unless allowed). */
+async function checkHost(config: DestinationConfig, allowPrivateHosts: boolean): Promise<void> {
   try {
-    await resolveDestinationHost(config.host, { allowPrivateHosts });
+    for (const host of providerOf(config).hostsOf(config)) await resolveDestinationHost(host, { allowPrivateHosts });
   } catch (error) {
     if (error instanceof ForbiddenDestinationHostError || error instanceof DestinationHostLookupError) {
       throw new HttpError('invalid_request', 'the destination host is not allowed', {
@@ -159,7 +152,7 @@ export function destinationRoutes(deps: DestinationRouteDeps): Router {
     const query = eventTypeQuery.safeParse(req.query);
     if (!query.success) throw new HttpError('invalid_request', 'invalid query', { issues: zodIssues(query.error.issues) });
     const { config } = await mustLoad(req.params.id);
-    const destination = new PostgresDestination(config, { allowPrivateHosts: deps.allowPrivateHosts, maxConnections: 1 });
+    const destination = providerOf(config).createWriter(config, { allowPrivateHosts: deps.allowPrivateHosts, maxConnections: 1 });
     try {
       res.json(await destination.test(query.data));
     } finally {
@@ -171,15 +164,9 @@ export function destinationRoutes(deps: DestinationRouteDeps): Router {
     const query = eventTypeQuery.safeParse(req.query);
     if (!query.success) throw new HttpError('invalid_request', 'invalid query', { issues: zodIssues(query.error.issues) });
     const { config } = await mustLoad(req.params.id);
-    const table = query.data.eventType ? tableFor(config, query.data.eventType) : config.table;
-    const ddl = renderCustomerDdl({
-      schema: config.schema,
-      tables: [table],
-      username: config.auth.username,
-      authMode: config.auth.mode,
-      database: config.database,
-    });
-    res.type('text/plain').send(ddl);
+    const provider = providerOf(config);
+    const table = query.data.eventType ? provider.tableFor(config, query.data.eventType) : config.table;
+    res.type('text/plain').send(provider.setupGuide(config, [table]));
   });
 
   return router;

@@ -1,18 +1,10 @@
 import { rootCertificates } from 'node:tls';
-import { postgresDestinationConfigSchema } from './postgres-destination-config';
-import { tlsOptionsFor } from './tls-options';
+import { tlsOptionsFor, type TlsSettings } from './tls-options';
 
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 
-function config(overrides: Record<string, unknown>) {
-  return postgresDestinationConfigSchema.parse({
-    type: 'POSTGRES',
-    name: 'n',
-    host: 'db.example.com',
-    database: 'app',
-    auth: { mode: 'PASSWORD', username: 'w', password: 'p' },
-    ...overrides,
-  });
+function config(overrides: Partial<TlsSettings>): TlsSettings {
+  return { host: 'db.example.com', tls: true, ...overrides };
 }
 
 describe('tlsOptionsFor', () => {

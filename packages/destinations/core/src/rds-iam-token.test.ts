@@ -1,14 +1,12 @@
 import { Signer } from '@aws-sdk/rds-signer';
-import { DeliveryError } from '@pushrail/destination-core';
 import { scrubSecrets } from '@pushrail/observability';
-import { postgresDestinationConfigSchema, type PostgresDestinationConfig } from './postgres-destination-config';
-import { assertIamOverTls, classifySignerError, rdsIamPassword } from './rds-iam-password';
+import { DeliveryError } from './delivery-error';
+import { assertIamOverTls, classifySignerError, rdsIamPassword, type RdsIamTarget } from './rds-iam-token';
 
-const IAM = {
-  type: 'POSTGRES',
-  name: 'n',
+const IAM: RdsIamTarget = {
   host: 'db.example.com',
-  database: 'app',
+  port: 5432,
+  tls: true,
   auth: { mode: 'RDS_IAM', username: 'pushrail_writer', region: 'us-east-1' },
 };
 
@@ -17,27 +15,15 @@ function fetchFailure(code: string): Error {
   return new TypeError('fetch failed', { cause: Object.assign(new Error(`connect ${code} 169.254.170.2:80`), { code }) });
 }
 
-describe('RDS IAM configuration', () => {
-  it('refuses RDS_IAM with tls false at the schema, on the tls path', () => {
-    const result = postgresDestinationConfigSchema.safeParse({ ...IAM, tls: false });
-    expect(result.success).toBe(false);
-    expect(result.error?.issues).toEqual([
-      expect.objectContaining({ path: ['tls'], message: 'must be true with RDS_IAM: RDS accepts IAM tokens only over TLS' }),
-    ]);
-  });
-
-  it('defaults to TLS (verify-full) for RDS_IAM', () => {
-    expect(postgresDestinationConfigSchema.parse(IAM)).toMatchObject({ tls: true });
-  });
-
+describe('RDS IAM tokens', () => {
   it('refuses to make tokens for a config that bypassed the schema with tls off', () => {
-    const unchecked = { ...postgresDestinationConfigSchema.parse(IAM), tls: false } as PostgresDestinationConfig;
+    const unchecked = { ...IAM, tls: false };
     expect(() => assertIamOverTls(unchecked)).toThrow(DeliveryError);
     expect(() => rdsIamPassword(unchecked)).toThrow(expect.objectContaining({ kind: 'permanent', code: 'IAM_NEEDS_TLS' }));
   });
 
   it('signs with the given credentials, one token per call, with no network', async () => {
-    const config = postgresDestinationConfigSchema.parse(IAM);
+    const config = IAM;
     const signer = new Signer({
       hostname: config.host,
       port: config.port,

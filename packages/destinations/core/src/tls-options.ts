@@ -1,6 +1,13 @@
 import { isIP } from 'node:net';
 import { checkServerIdentity, rootCertificates, type ConnectionOptions, type PeerCertificate } from 'node:tls';
-import type { PostgresDestinationConfig } from './postgres-destination-config';
+
+/** The TLS fields every provider's config has. */
+export interface TlsSettings {
+  host: string;
+  tls: boolean;
+  tlsMode?: 'verify-full' | 'require' | undefined;
+  tlsCa?: string | undefined;
+}
 
 /** The destination host without IPv6 brackets: `[::1]` → `::1`. */
 function bareHost(host: string): string {
@@ -8,7 +15,8 @@ function bareHost(host: string): string {
 }
 
 /**
- * TLS settings for node-postgres, from the destination:
+ * Node TLS options for a destination's connection (node-postgres, mysql2 and
+ * the ClickHouse client all take these):
  *
  * - `tls: false` → no TLS.
  * - `tlsMode: "require"` → encrypted, certificate not verified (the customer asked for it).
@@ -21,7 +29,7 @@ function bareHost(host: string): string {
  * literal host is checked against the certificate's IP SANs and a DNS host
  * never against the address we happened to connect to.
  */
-export function tlsOptionsFor(config: PostgresDestinationConfig): ConnectionOptions | false {
+export function tlsOptionsFor(config: TlsSettings): ConnectionOptions | false {
   if (!config.tls) return false;
   const host = bareHost(config.host);
   // RFC 6066 §3: SNI carries DNS names only, never an IP literal.

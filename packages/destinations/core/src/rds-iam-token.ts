@@ -1,8 +1,15 @@
 import { Signer } from '@aws-sdk/rds-signer';
-import { DeliveryError } from '@pushrail/destination-core';
 import { scrubSecrets, toError } from '@pushrail/observability';
-import { classifyPgError } from './classify-pg-error';
-import type { PostgresDestinationConfig } from './postgres-destination-config';
+import { DeliveryError } from './delivery-error';
+import { errorCodeOf, NODE_ERROR_KINDS } from './network-errors';
+
+/** What signing an RDS IAM token needs of a destination config (PostgreSQL and MySQL alike). */
+export interface RdsIamTarget {
+  host: string;
+  port: number;
+  tls: boolean;
+  auth: { mode: 'PASSWORD' } | { mode: 'RDS_IAM'; username: string; region: string };
+}
 
 /**
  * Error names and codes from the AWS SDK that mean "these credentials will
@@ -45,8 +52,8 @@ function describe(error: unknown): string {
 export function classifySignerError(error: unknown): DeliveryError {
   const chain = causeChain(error);
   const network = chain.find((e) => {
-    const { kind, unknown } = classifyPgError(e);
-    return kind === 'transient' && !unknown && typeof (e as { code?: unknown }).code === 'string';
+    const code = errorCodeOf(e);
+    return code !== undefined && NODE_ERROR_KINDS[code] === 'transient';
   });
   const text = chain.map(describe).join(' <- ');
   if (network === undefined && chain.some((e) => PERMANENT_SIGNER_FAILURE.test(describe(e)))) {
@@ -69,21 +76,20 @@ export function classifySignerError(error: unknown): DeliveryError {
  * replayed for its 15 minutes. The config schema refuses RDS_IAM with
  * `tls: false`; this is the same rule where the token is about to be used.
  */
-export function assertIamOverTls(config: PostgresDestinationConfig): void {
+export function assertIamOverTls(config: RdsIamTarget): void {
   if (config.auth.mode === 'RDS_IAM' && !config.tls) {
     throw new DeliveryError('permanent', 'RDS IAM: tls must be true; IAM tokens are never sent without TLS', 'IAM_NEEDS_TLS');
   }
 }
 
 /**
- * A password source for node-postgres, which calls it each time a new
+ * A password source for a driver that calls it each time a new
  * connection authenticates: a fresh RDS IAM token every time. Tokens are
  * valid for 15 minutes and are only ever needed at login, so one per
- * connection is never stale and none is kept (node-postgres holds it only on
- * the client that logged in with it). Credentials come from the default AWS
+ * connection is never stale and none is kept. Credentials come from the default AWS
  * provider chain unless a signer is given (tests).
  */
-export function rdsIamPassword(config: PostgresDestinationConfig, signer?: Signer): () => Promise<string> {
+export function rdsIamPassword(config: RdsIamTarget, signer?: Signer): () => Promise<string> {
   if (config.auth.mode !== 'RDS_IAM') throw new Error('not an RDS_IAM destination');
   assertIamOverTls(config);
   const tokenSigner =

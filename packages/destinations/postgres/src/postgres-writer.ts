@@ -1,38 +1,33 @@
 import { randomUUID } from 'node:crypto';
 import {
   DeliveryError,
+  ForbiddenDestinationHostError,
+  isTlsFailure,
   type DestinationCheck,
   type DestinationTestReport,
   type DestinationWriter,
   type WriteOutcome,
+  type WriterOptions,
 } from '@pushrail/destination-core';
 import { decodeEvents, type EncodedEvents, type QueuedEvent } from '@pushrail/events';
 import { scrubSecrets } from '@pushrail/observability';
 import { Pool, type PoolClient } from 'pg';
 import { toDeliveryError } from './classify-pg-error';
-import { poolConfigFor, type ConnectionContext } from './connection-options';
-import { insertBatchParams, insertBatchSql, insertEncodedParams, insertEncodedSql } from './envelope-sql';
-import { tableNameForEventType } from './identifiers';
+import { poolConfigFor } from './connection-options';
+import { createTableSql, insertBatchParams, insertBatchSql, insertEncodedParams, insertEncodedSql } from './envelope-sql';
+import { qualifiedTable, quoteIdent } from './identifiers';
 import type { PostgresDestinationConfig } from './postgres-destination-config';
-import { ForbiddenDestinationHostError } from './ssrf-guard';
-import { isTlsFailure } from './tls-failure';
+import { postgresTableFor } from './postgres-tables';
 
-export interface PostgresDestinationOptions extends ConnectionContext {
-  /** Connections this process may open; the fleet-wide budget is enforced by the caller's lease. */
-  maxConnections?: number;
-  /** Told about errors the classifier did not know (taken as transient), so they get logged. */
-  onPoolError?: (error: Error) => void;
-}
-
-/** The target table of each event, per the destination's table mode. */
-export function tableFor(config: PostgresDestinationConfig, eventType: string): string {
-  return config.tableMode === 'per_event_type' ? tableNameForEventType(config.table, eventType) : config.table;
-}
+/** SQLSTATE of a table that does not exist (undefined_table). */
+const UNDEFINED_TABLE = '42P01';
+/** SQLSTATE of a privilege the role lacks (insufficient_privilege). */
+const INSUFFICIENT_PRIVILEGE = '42501';
 
 function groupByTable(config: PostgresDestinationConfig, events: readonly QueuedEvent[]): Map<string, QueuedEvent[]> {
   const groups = new Map<string, QueuedEvent[]>();
   for (const queued of events) {
-    const table = tableFor(config, queued.event.eventType);
+    const table = postgresTableFor(config, queued.event.eventType);
     const group = groups.get(table);
     if (group) group.push(queued);
     else groups.set(table, [queued]);
@@ -50,12 +45,12 @@ function probeEvent(eventType: string): QueuedEvent {
 }
 
 /** Delivers batches into one customer PostgreSQL table (or one per event type). */
-export class PostgresDestination implements DestinationWriter {
+export class PostgresWriter implements DestinationWriter {
   private poolPromise: Promise<Pool> | undefined;
 
   constructor(
     readonly config: PostgresDestinationConfig,
-    private readonly options: PostgresDestinationOptions,
+    private readonly options: WriterOptions,
   ) {}
 
   private pool(): Promise<Pool> {
@@ -66,7 +61,7 @@ export class PostgresDestination implements DestinationWriter {
         });
         const pool = new Pool(poolConfig);
         // An idle connection that dies (server restart) must not crash the process; the next query reconnects.
-        pool.on('error', (error) => this.options.onPoolError?.(error));
+        pool.on('error', (error) => this.options.onConnectionError?.(error));
         return pool;
       } catch (error) {
         this.poolPromise = undefined;
@@ -76,41 +71,18 @@ export class PostgresDestination implements DestinationWriter {
     return this.poolPromise;
   }
 
-  /** Connections open right now (in use or idle). */
-  async openConnections(): Promise<number> {
-    if (!this.poolPromise) return 0;
-    return (await this.poolPromise).totalCount;
-  }
-
-  async write(events: QueuedEvent[]): Promise<WriteOutcome> {
-    if (events.length === 0) return { inserted: 0, skipped: 0, rejected: [] };
-    try {
-      const groups = groupByTable(this.config, events);
-      const pool = await this.pool();
-      if (groups.size === 1) {
-        const [table, group] = groups.entries().next().value as [string, QueuedEvent[]];
-        const result = await pool.query(insertBatchSql(this.config.schema, table), insertBatchParams(group));
-        const inserted = result.rowCount ?? 0;
-        return { inserted, skipped: events.length - inserted, rejected: [] };
-      }
-      return await this.writeTables(pool, groups);
-    } catch (error) {
-      throw this.classify(error);
-    }
-  }
-
   /**
-   * One table: one statement that PostgreSQL unpacks (insertEncodedSql).
-   * Per-event-type tables need each event's type, so the events are decoded
-   * and written as `write` does.
+   * One table: one statement that PostgreSQL unpacks (insertEncodedSql), the
+   * worker's hot path. Per-event-type tables need each event's type, so the
+   * events are decoded and written table by table in one transaction.
    */
-  async writeEncoded(events: EncodedEvents): Promise<WriteOutcome> {
-    const count = events.ids.length;
+  async write(batch: EncodedEvents): Promise<WriteOutcome> {
+    const count = batch.ids.length;
     if (count === 0) return { inserted: 0, skipped: 0, rejected: [] };
-    if (this.config.tableMode === 'per_event_type') return this.write(decodeEvents(events));
     try {
       const pool = await this.pool();
-      const result = await pool.query(insertEncodedSql(this.config.schema, this.config.table), insertEncodedParams(events));
+      if (this.config.tableMode === 'per_event_type') return await this.writeTables(pool, groupByTable(this.config, decodeEvents(batch)));
+      const result = await pool.query(insertEncodedSql(this.config.schema, this.config.table), insertEncodedParams(batch));
       const inserted = result.rowCount ?? 0;
       return { inserted, skipped: count - inserted, rejected: [] };
     } catch (error) {
@@ -130,16 +102,13 @@ export class PostgresDestination implements DestinationWriter {
       await client.query('BEGIN');
       const outcome: WriteOutcome = { inserted: 0, skipped: 0, rejected: [] };
       for (const [table, group] of groups) {
-        await client.query('SAVEPOINT pushrail_table');
         try {
-          const result = await client.query(insertBatchSql(this.config.schema, table), insertBatchParams(group));
-          await client.query('RELEASE SAVEPOINT pushrail_table');
-          outcome.inserted += result.rowCount ?? 0;
-          outcome.skipped += group.length - (result.rowCount ?? 0);
+          const inserted = await this.insertUnderSavepoint(client, table, group);
+          outcome.inserted += inserted;
+          outcome.skipped += group.length - inserted;
         } catch (error) {
           const classified = this.classify(error);
           if (classified.kind === 'transient') throw classified;
-          await client.query('ROLLBACK TO SAVEPOINT pushrail_table');
           outcome.rejected.push({ events: group, error: classified });
         }
       }
@@ -152,6 +121,36 @@ export class PostgresDestination implements DestinationWriter {
     } finally {
       // A connection that failed mid-transaction is discarded, not reused.
       client.release(broken);
+    }
+  }
+
+  /** Rows `group` added to `table`; a missing table is created first when autoCreateTables allows it. */
+  private async insertUnderSavepoint(client: PoolClient, table: string, group: QueuedEvent[]): Promise<number> {
+    const { schema } = this.config;
+    await client.query('SAVEPOINT pushrail_table');
+    try {
+      const result = await client.query(insertBatchSql(schema, table), insertBatchParams(group));
+      await client.query('RELEASE SAVEPOINT pushrail_table');
+      return result.rowCount ?? 0;
+    } catch (error) {
+      await client.query('ROLLBACK TO SAVEPOINT pushrail_table');
+      if (!this.config.autoCreateTables || (error as { code?: unknown }).code !== UNDEFINED_TABLE) throw error;
+    }
+    try {
+      await client.query(createTableSql(schema, table));
+      const result = await client.query(insertBatchSql(schema, table), insertBatchParams(group));
+      await client.query('RELEASE SAVEPOINT pushrail_table');
+      return result.rowCount ?? 0;
+    } catch (error) {
+      await client.query('ROLLBACK TO SAVEPOINT pushrail_table');
+      if ((error as { code?: unknown }).code !== INSUFFICIENT_PRIVILEGE) throw error;
+      throw new DeliveryError(
+        'permanent',
+        `table ${qualifiedTable(schema, table)} does not exist and autoCreateTables could not create it: ` +
+          `run the set-up guide for it, or GRANT CREATE ON SCHEMA ${quoteIdent(schema)} TO ${quoteIdent(this.config.auth.username)}`,
+        INSUFFICIENT_PRIVILEGE,
+        { cause: error },
+      );
     }
   }
 
@@ -190,7 +189,7 @@ export class PostgresDestination implements DestinationWriter {
         message: this.config.tls ? `TLS on (${this.config.tlsMode ?? 'verify-full'})` : 'TLS off (tls: false)',
       });
       const eventType = options.eventType ?? 'pushrail.test';
-      const table = tableFor(this.config, eventType);
+      const table = postgresTableFor(this.config, eventType);
       try {
         await client.query('BEGIN');
         await client.query(insertBatchSql(this.config.schema, table), insertBatchParams([probeEvent(eventType)]));

@@ -1,0 +1,2 @@
+export * from './conformance-server';
+export * from './conformance-suite';
