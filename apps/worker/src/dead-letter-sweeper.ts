@@ -4,7 +4,7 @@ import type { Logger } from '@pushrail/observability';
 import { destinationQueueName, failedSetKey, readDeliverPayload, sweptUpToKey, UNREADABLE_EVENT_ID } from '@pushrail/queue';
 import { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { DeadLetterSink, FailedEvent } from './dead-letter-sink';
+import { failedEventsOf, type DeadLetterSink, type FailedEvent } from './dead-letter-sink';
 import { FleetPeriodicTask } from './fleet-periodic-task';
 
 /** Failed jobs read per destination per round. */
@@ -22,8 +22,9 @@ export function parseFailedReason(reason: string | undefined): { kind: DeliveryE
 /** Events of a failed job's payload, whatever shape it has (an invalid payload is kept as one raw entry). */
 function eventsOf(job: Job): FailedEvent[] {
   const jobId = job.id ?? 'unknown';
-  const read = readDeliverPayload(job.data);
-  if (read.ok) return read.events.map((event) => ({ jobId, event }));
+  // BullMQ hands failed jobs over parsed; the one reader takes the text.
+  const read = readDeliverPayload(JSON.stringify(job.data));
+  if (read.ok) return failedEventsOf(jobId, read.events);
   return [{ jobId, event: { id: UNREADABLE_EVENT_ID, raw: job.data } }];
 }
 

@@ -1,17 +1,16 @@
-import type { EncodedEvents } from '@pushrail/events';
-import { readDeliverPayloadText } from '@pushrail/queue';
+import { readDeliverPayload, type DeliverPayloadRead } from '@pushrail/queue';
 import type { Job, JobJsonRaw } from 'bullmq';
 import { PacedWorker } from './paced-worker';
 
 /** A `deliver` job's payload as the worker holds it: its events encoded, or why the payload cannot be read. */
-export type DeliverJobData = { ok: true; events: EncodedEvents } | { ok: false; problem: string; raw: unknown };
+export type DeliverJobData = DeliverPayloadRead;
 
 /**
  * The worker of one destination's queue. It reads each job's data itself,
  * from the JSON text Redis holds, instead of letting BullMQ parse it: the
  * envelopes stay the text they are (EncodedEvents) until PostgreSQL parses
  * them, and only the ids, receive times and correlation ids are parsed here
- * (readDeliverPayloadText). Parsing every event into objects, holding them
+ * (readDeliverPayload). Parsing every event into objects, holding them
  * for a second or more while the batch fills and commits, and walking them
  * again to build the statement was most of the worker's CPU per event
  * (bench/RESULTS.md, session 4).
@@ -28,5 +27,5 @@ export class DeliveryWorker extends PacedWorker {
 /** Never throws: a payload that cannot be read is dead-lettered by the consumer, as it is. */
 function readJobData(text: string | undefined): DeliverJobData {
   if (typeof text !== 'string') return { ok: false, problem: 'no data', raw: null };
-  return readDeliverPayloadText(text);
+  return readDeliverPayload(text);
 }

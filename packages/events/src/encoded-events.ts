@@ -6,33 +6,28 @@ import type { QueuedEvent } from './queued-event';
  * reads itself (ids, receive times, correlation ids) as arrays, and the
  * envelopes as JSON arrays in UTF-8 bytes, one per job the events came in,
  * which the destination joins into one and hands to its database as it is
- * (PostgreSQL unpacks it with `jsonb_array_elements`).
+ * (PostgreSQL unpacks it with `jsonb_array_elements`; other destinations
+ * decode it).
  *
- * Why: holding a batch as objects cost the worker more than anything else in
+ * Why: holding a batch as objects costs the worker more than anything else in
  * the drain. Every event is a small graph of objects that lives from its
  * job's fetch until its batch commits, long enough for V8 to copy it out of
- * the young generation, and writing it meant walking it again to build one
- * array per column (bench/RESULTS.md, session 4). Here a batch is a few
- * arrays of strings and numbers and a Buffer per job, copied once, into the
- * statement's parameter (envelopesJsonOf).
+ * the young generation, and writing it means walking it again to build one
+ * array per column (bench/RESULTS.md, "worker reads job text"). Here a batch
+ * is a few arrays of strings and numbers and a Buffer per job, copied once,
+ * into the statement's parameter (envelopesJsonOf).
  *
- * Bytes, not a string (session 5): a job's text is ~170 KB, which V8 keeps
- * in its large-object space; held until its batch committed, it outlived the
- * young generation and stayed until the next full collection (over 100 MB of
- * such strings at the worker's peak). Encoded at once, the string dies young
- * and the bytes go to the database as they are: the worker's peak RSS in
- * `pnpm bench`'s batch run fell from 286–293 to 247–263 MB, CPU unchanged.
+ * Bytes, not a string: a job's text is ~170 KB, which V8 keeps in its
+ * large-object space; held until its batch commits, it would outlive the
+ * young generation and stay until the next full collection. Encoded at once,
+ * the string dies young and the bytes go to the database as they are
+ * (bench/RESULTS.md, "worker holds envelopes as bytes": peak RSS down by
+ * about 30 MB, CPU unchanged).
  *
  * Element `i` of every array, and of the envelope arrays taken in order, is
  * the same event.
  */
-export interface EncodedEvents {
-  /** Event ids (UUIDs). */
-  readonly ids: readonly string[];
-  /** When ingest received each event, in milliseconds since the epoch. */
-  readonly receivedAt: readonly number[];
-  /** Each event's `correlationId`, null when it has none (for the batch's log line). */
-  readonly correlationIds: readonly (string | null)[];
+export interface EncodedEvents extends EventColumns {
   /**
    * The envelopes as JSON arrays, `[{…},{…}]` as JSON.stringify writes them
    * (no whitespace between elements), in UTF-8: one array per job.
@@ -40,37 +35,24 @@ export interface EncodedEvents {
   readonly envelopeArrays: readonly Buffer[];
 }
 
-/** Queued events taken apart: what the worker reads itself, and the envelopes (element `i` of each is event `i`). */
-export interface SeparatedEvents {
-  ids: string[];
-  receivedAt: number[];
-  correlationIds: (string | null)[];
-  envelopes: EventEnvelope[];
-}
-
-/** Takes queued events apart into the arrays of EncodedEvents and the envelopes (the job payload has the same four). */
-export function separateQueuedEvents(events: readonly QueuedEvent[]): SeparatedEvents {
-  const n = events.length;
-  const separated: SeparatedEvents = {
-    ids: new Array<string>(n),
-    receivedAt: new Array<number>(n),
-    correlationIds: new Array<string | null>(n),
-    envelopes: new Array<EventEnvelope>(n),
-  };
-  for (let i = 0; i < n; i++) {
-    const queued = events[i]!;
-    separated.ids[i] = queued.id;
-    separated.receivedAt[i] = queued.receivedAt;
-    separated.correlationIds[i] = queued.event.correlationId ?? null;
-    separated.envelopes[i] = queued.event;
-  }
-  return separated;
+/** What travels beside each event's envelope, as arrays: element `i` of each is event `i`. */
+export interface EventColumns {
+  /** Event ids (UUIDs). */
+  readonly ids: readonly string[];
+  /** When ingest received each event, in milliseconds since the epoch. */
+  readonly receivedAt: readonly number[];
+  /** Each event's `correlationId`, null when it has none (for the batch's log line). */
+  readonly correlationIds: readonly (string | null)[];
 }
 
 /** The encoded form of `events` (one JSON.stringify of the envelopes). */
 export function encodeEvents(events: readonly QueuedEvent[]): EncodedEvents {
-  const { ids, receivedAt, correlationIds, envelopes } = separateQueuedEvents(events);
-  return { ids, receivedAt, correlationIds, envelopeArrays: [Buffer.from(JSON.stringify(envelopes), 'utf8')] };
+  return {
+    ids: events.map((q) => q.id),
+    receivedAt: events.map((q) => q.receivedAt),
+    correlationIds: events.map((q) => q.event.correlationId ?? null),
+    envelopeArrays: [Buffer.from(JSON.stringify(events.map((q) => q.event)), 'utf8')],
+  };
 }
 
 /**

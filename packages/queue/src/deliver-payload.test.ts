@@ -1,6 +1,6 @@
 import { decodeEvents, envelopesJsonOf, type QueuedEvent } from '@pushrail/events';
 import { randomUUID } from 'node:crypto';
-import { deliverPayloadSchema, readDeliverPayload, readDeliverPayloadText, toDeliverPayload } from './deliver-payload';
+import { deliverPayloadSchema, readDeliverPayload, toDeliverPayload } from './deliver-payload';
 
 function queued(n: number, extra: Record<string, unknown> = {}): QueuedEvent {
   return {
@@ -26,37 +26,10 @@ describe('toDeliverPayload', () => {
   });
 });
 
-describe('readDeliverPayload (a parsed payload, either shape)', () => {
-  it('reads the current shape and the one before it into the same events', () => {
-    expect(readDeliverPayload(toDeliverPayload(EVENTS))).toEqual({ ok: true, events: EVENTS });
-    expect(readDeliverPayload({ events: EVENTS })).toEqual({ ok: true, events: EVENTS });
-  });
-
-  const good = () => toDeliverPayload(EVENTS);
-  it.each([
-    ['not an object', 'nope'],
-    ['no events', {}],
-    ['empty events (earlier shape)', { events: [] }],
-    ['no ids', { ...good(), ids: [] }],
-    ['a bad id', { ...good(), ids: ['x', ...good().ids.slice(1)] }],
-    ['fewer receive times than ids', { ...good(), receivedAt: good().receivedAt.slice(1) }],
-    ['a string receive time', { ...good(), receivedAt: ['1', ...good().receivedAt.slice(1)] }],
-    ['a number as correlation id', { ...good(), correlationIds: [1, null, null] }],
-    ['fewer envelopes than ids', { ...good(), events: good().events.slice(1) }],
-    ['an envelope without payload', { ...good(), events: [{ eventType: 't', occurredAt: 'x', source: 's' }, ...good().events.slice(1)] }],
-    ['an earlier-shape event with a bad id', { events: [{ ...EVENTS[0], id: 'x' }] }],
-  ])('refuses %s, naming the problem, as the zod schema does', (_label, data) => {
-    const result = readDeliverPayload(data);
-    expect(result.ok).toBe(false);
-    expect(deliverPayloadSchema.safeParse(data).success).toBe(false);
-    if (!result.ok) expect(result.problem).toMatch(/\S+: \S+/);
-  });
-});
-
-describe('readDeliverPayloadText (the JSON text Redis holds)', () => {
+describe('readDeliverPayload (the JSON text Redis holds)', () => {
   it('keeps the envelopes as the text they are, parsing only the small arrays', () => {
     const text = JSON.stringify(toDeliverPayload(EVENTS));
-    const read = readDeliverPayloadText(text);
+    const read = readDeliverPayload(text);
     if (!read.ok) throw new Error(read.problem);
     expect(read.events.ids).toEqual(EVENTS.map((e) => e.id));
     expect(read.events.correlationIds).toEqual(['req_1', null, null]);
@@ -64,18 +37,50 @@ describe('readDeliverPayloadText (the JSON text Redis holds)', () => {
     expect(decodeEvents(read.events)).toEqual(EVENTS);
   });
 
-  it('reads the earlier shape and keys in another order by parsing them whole, to the same events', () => {
+  it('reads keys in another order by parsing them whole, to the same events', () => {
     const payload = toDeliverPayload(EVENTS);
-    for (const data of [{ events: EVENTS }, { events: payload.events, ids: payload.ids, receivedAt: payload.receivedAt, correlationIds: payload.correlationIds }]) {
-      const read = readDeliverPayloadText(JSON.stringify(data));
+    const reordered = { events: payload.events, ids: payload.ids, receivedAt: payload.receivedAt, correlationIds: payload.correlationIds };
+    const read = readDeliverPayload(JSON.stringify(reordered));
+    if (!read.ok) throw new Error(read.problem);
+    expect(decodeEvents(read.events)).toEqual(EVENTS);
+  });
+
+  const good = () => toDeliverPayload(EVENTS);
+  it.each([
+    ['not an object', 'nope'],
+    ['no events', {}],
+    ['the shape before this one', { events: EVENTS }],
+    ['no ids', { ...good(), ids: [] }],
+    ['a bad id', { ...good(), ids: ['x', ...good().ids.slice(1)] }],
+    ['fewer receive times than ids', { ...good(), receivedAt: good().receivedAt.slice(1) }],
+    ['a string receive time', { ...good(), receivedAt: ['1', ...good().receivedAt.slice(1)] }],
+    ['a number as correlation id', { ...good(), correlationIds: [1, null, null] }],
+    ['fewer envelopes than ids', { ...good(), events: good().events.slice(1) }],
+  ])('refuses %s, naming the problem as the zod schema does', (_label, data) => {
+    const result = readDeliverPayload(JSON.stringify(data));
+    expect(result.ok).toBe(false);
+    expect(deliverPayloadSchema.safeParse(data).success).toBe(false);
+    if (!result.ok) expect(result.problem).toMatch(/\S+: \S+/);
+  });
+
+  it('property: reads whatever toDeliverPayload writes to the same events, by the fast path or a whole parse', () => {
+    for (let n = 1; n <= 200; n++) {
+      const events = Array.from({ length: 1 + (n % 7) }, (_, i) =>
+        queued(i, {
+          ...(i % 2 ? { correlationId: `c,"events":[${n}` } : {}),
+          payload: { i, s: `{"eventType":"x"} ,"events":[ \u0000-free ${'é🚀'.repeat(n % 5)}` },
+        }),
+      );
+      const read = readDeliverPayload(JSON.stringify(toDeliverPayload(events)));
       if (!read.ok) throw new Error(read.problem);
-      expect(decodeEvents(read.events)).toEqual(EVENTS);
+      expect(decodeEvents(read.events)).toEqual(events);
+      expect(read.events.correlationIds).toEqual(events.map((e) => e.event.correlationId ?? null));
     }
   });
 
   it('falls back to a whole parse when an envelope holds an eventType key of its own (a miscount), still right', () => {
     const nested = [queued(1, { payload: { inner: { eventType: 'x' } } }), queued(2)];
-    const read = readDeliverPayloadText(JSON.stringify(toDeliverPayload(nested)));
+    const read = readDeliverPayload(JSON.stringify(toDeliverPayload(nested)));
     if (!read.ok) throw new Error(read.problem);
     expect(decodeEvents(read.events)).toEqual(nested);
   });
@@ -86,7 +91,7 @@ describe('readDeliverPayloadText (the JSON text Redis holds)', () => {
     ['a bad id', JSON.stringify({ ...toDeliverPayload(EVENTS), ids: ['x', 'y', 'z'] }), 'ids'],
     ['a JSON array', '[1,2]', '(root)'],
   ])('refuses %s, naming the problem', (_label, text, named) => {
-    const read = readDeliverPayloadText(text);
+    const read = readDeliverPayload(text);
     expect(read.ok).toBe(false);
     if (!read.ok) expect(read.problem).toContain(named);
   });

@@ -1,18 +1,17 @@
-import { encodeEvents, isUuid, separateQueuedEvents, type EncodedEvents, type EventEnvelope, type QueuedEvent } from '@pushrail/events';
+import { isUuid, type EncodedEvents, type EventColumns, type EventEnvelope, type QueuedEvent } from '@pushrail/events';
 import { z } from 'zod';
 
 /**
- * The payload of a `deliver` job, as ingest writes it:
+ * The payload of a `deliver` job: one shape, written by toDeliverPayload and
+ * read by readDeliverPayload, nowhere else.
  *
  *     {"ids":[…],"receivedAt":[…],"correlationIds":[…],"events":[{envelope},…]}
  *
- * Element `i` of each array is event `i`. The worker reads the three small
- * arrays and keeps the envelopes as the JSON text they are in Redis, which it
- * hands to PostgreSQL without parsing it (readDeliverPayloadText). Key order
- * matters to that reader: JSON.stringify keeps it, and `events` comes last.
- *
- * The payload before it, `{"events":[{"id","receivedAt","event"},…]}`, is
- * still read (jobs queued before an upgrade, failed jobs kept a week).
+ * Element `i` of each array is event `i` (EventColumns, then the envelopes).
+ * The envelopes come last so that the reader can keep them as the JSON text
+ * Redis holds and hand that to the destination without parsing it; the
+ * reader's fast path relies on that layout and falls back to a whole parse
+ * for any other, so its answer never depends on it.
  */
 
 /**
@@ -27,14 +26,15 @@ const envelopeSchema = z
   .object({ eventType: z.string(), occurredAt: z.string(), source: z.string(), payload: z.record(z.string(), z.unknown()) })
   .passthrough();
 
-/** A queued event as the payload before this one carried it (and dead letters keep it). */
+/** A queued event as a dead letter keeps it (`{id, receivedAt, event}`). */
 export const queuedEventSchema = z.object({
   id: z.string().uuid(),
   receivedAt: z.number().int().positive(),
   event: envelopeSchema,
 });
 
-const payloadSchema = z
+/** The payload's schema: the job catalogue's, and the words for what is wrong with a payload. */
+export const deliverPayloadSchema = z
   .object({
     ids: z.array(z.string().uuid()).min(1),
     receivedAt: z.array(z.number().int().positive()),
@@ -45,17 +45,22 @@ const payloadSchema = z
     message: 'ids, receivedAt, correlationIds and events must have one element per event',
   });
 
-const earlierPayloadSchema = z.object({ events: z.array(queuedEventSchema).min(1) });
+export type DeliverPayload = EventColumns & { events: EventEnvelope[] };
 
-/** Both shapes, for zod to word what is wrong with a payload that is neither. */
-export const deliverPayloadSchema = z.union([payloadSchema, earlierPayloadSchema]);
-
-export type DeliverPayload = z.infer<typeof payloadSchema>;
-
-/** The payload of a job carrying `events` (at least one). */
+/** The payload of a job carrying `events` (at least one). This key order is the layout readDeliverPayload reads fast. */
 export function toDeliverPayload(events: readonly QueuedEvent[]): DeliverPayload {
-  const { ids, receivedAt, correlationIds, envelopes } = separateQueuedEvents(events);
-  // This key order is what readDeliverPayloadText reads without parsing the envelopes.
+  const n = events.length;
+  const ids = new Array<string>(n);
+  const receivedAt = new Array<number>(n);
+  const correlationIds = new Array<string | null>(n);
+  const envelopes = new Array<EventEnvelope>(n);
+  for (let i = 0; i < n; i++) {
+    const queued = events[i]!;
+    ids[i] = queued.id;
+    receivedAt[i] = queued.receivedAt;
+    correlationIds[i] = queued.event.correlationId ?? null;
+    envelopes[i] = queued.event;
+  }
   return { ids, receivedAt, correlationIds, events: envelopes };
 }
 
@@ -77,8 +82,12 @@ function isReceivedAt(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value > 0;
 }
 
-/** The arrays of a payload other than its envelopes, checked; undefined when they do not hold together. */
-function readHead(data: Record<string, unknown>): Pick<EncodedEvents, 'ids' | 'receivedAt' | 'correlationIds'> | undefined {
+/**
+ * The payload's EventColumns, checked by hand (the schema's checks, written
+ * out: running zod over 500 events per job took about 9 % of the worker's
+ * CPU, bench/RESULTS.md); undefined when they do not hold together.
+ */
+function readColumns(data: Record<string, unknown>): EventColumns | undefined {
   const { ids, receivedAt, correlationIds } = data;
   if (!Array.isArray(ids) || !Array.isArray(receivedAt) || !Array.isArray(correlationIds)) return undefined;
   const n = ids.length;
@@ -93,36 +102,11 @@ function readHead(data: Record<string, unknown>): Pick<EncodedEvents, 'ids' | 'r
   return { ids: ids as string[], receivedAt: receivedAt as number[], correlationIds: correlationIds as (string | null)[] };
 }
 
-/** What is wrong with a payload, in zod's words: against the current shape when it has `ids`, else the earlier one. */
+/** What is wrong with a payload, in zod's words. */
 function problemOf(data: unknown): string {
-  const schema = isRecord(data) && 'ids' in data ? payloadSchema : earlierPayloadSchema;
-  const result = schema.safeParse(data);
+  const result = deliverPayloadSchema.safeParse(data);
   const issue = result.success ? undefined : result.error.issues[0];
   return issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'unreadable';
-}
-
-/**
- * Reads a `deliver` payload of either shape into queued events. The checks
- * are deliverPayloadSchema's, written out by hand for the hot path: running
- * the zod schema over 500 events per job took about 9 % of the worker's CPU
- * (bench/RESULTS.md). zod still words the problem when the payload is bad.
- */
-export function readDeliverPayload(data: unknown): { ok: true; events: QueuedEvent[] } | { ok: false; problem: string } {
-  if (isRecord(data) && Array.isArray(data.events)) {
-    const envelopes = data.events;
-    if ('ids' in data) {
-      const head = readHead(data);
-      if (head && envelopes.length === head.ids.length && envelopes.every(isEnvelope)) {
-        return { ok: true, events: envelopes.map((event, i) => ({ id: head.ids[i]!, receivedAt: head.receivedAt[i]!, event })) };
-      }
-    } else if (
-      envelopes.length > 0 &&
-      envelopes.every((q) => isRecord(q) && typeof q.id === 'string' && isUuid(q.id) && isReceivedAt(q.receivedAt) && isEnvelope(q.event))
-    ) {
-      return { ok: true, events: envelopes as QueuedEvent[] };
-    }
-  }
-  return { ok: false, problem: problemOf(data) };
 }
 
 const HEAD_START = '{"ids":[';
@@ -133,8 +117,8 @@ const ENVELOPE_START = '{"eventType":';
 /**
  * Envelopes in a JSON array text as toDeliverPayload's JSON.stringify wrote
  * it, counted by their first field. A quick check that the text and the ids
- * pair up, not a parse: PostgreSQL parses the text, and its NOT NULL columns
- * refuse a batch whose sides differ in length anyway (insertEncodedSql).
+ * pair up, not a parse: the destination parses the text, and a batch whose
+ * sides differ in length is refused there anyway.
  */
 function envelopeCount(text: string): number {
   let count = 0;
@@ -142,32 +126,41 @@ function envelopeCount(text: string): number {
   return count;
 }
 
+/** The outcome of reading a payload: its events, encoded, or why it cannot be read (with what was read, for a dead letter). */
+export type DeliverPayloadRead = { ok: true; events: EncodedEvents } | { ok: false; problem: string; raw: unknown };
+
 /**
- * Reads a `deliver` job's data as the JSON text Redis holds, into encoded
- * events, without parsing the envelopes: the text before `"events"` is
- * parsed (three small arrays) and the envelopes' array is cut out of the
- * rest as it is. The cut is safe because a `,"events":[` with a bare quote
- * cannot occur inside a JSON string (quotes there are escaped) and nothing
- * before the key holds an object. Anything else (the earlier shape, keys in
- * another order, a head that does not check out) is parsed whole and read by
- * readDeliverPayload, so the result never depends on the fast path. The
- * envelopes come back as UTF-8 bytes, so the job's text can die young
- * (EncodedEvents says why).
+ * Reads a `deliver` payload from the JSON text Redis holds, into encoded
+ * events. Fast path, for the layout toDeliverPayload writes: the text before
+ * `"events"` is parsed (three small arrays) and the envelopes' array is cut
+ * out of the rest as it is. The cut is safe because a `,"events":[` with a
+ * bare quote cannot occur inside a JSON string (quotes there are escaped) and
+ * nothing before the key holds an object. Any other text (keys in another
+ * order, an envelope the count misses) is parsed whole and checked the same
+ * way. The envelopes come back as UTF-8 bytes, so the job's text can die
+ * young (EncodedEvents says why).
  */
-export function readDeliverPayloadText(text: string): { ok: true; events: EncodedEvents } | { ok: false; problem: string; raw: unknown } {
+export function readDeliverPayload(text: string): DeliverPayloadRead {
   if (text.startsWith(HEAD_START) && text.endsWith(']}')) {
     const cut = text.indexOf(EVENTS_KEY);
     if (cut > 0) {
       const head = parseJson(`${text.slice(0, cut)}}`);
       const envelopes = text.slice(cut + EVENTS_KEY.length - 1, -1);
-      const read = isRecord(head) ? readHead(head) : undefined;
-      if (read && envelopeCount(envelopes) === read.ids.length) return { ok: true, events: { ...read, envelopeArrays: [Buffer.from(envelopes, 'utf8')] } };
+      const columns = isRecord(head) ? readColumns(head) : undefined;
+      if (columns && envelopeCount(envelopes) === columns.ids.length) {
+        return { ok: true, events: { ...columns, envelopeArrays: [Buffer.from(envelopes, 'utf8')] } };
+      }
     }
   }
   const data = parseJson(text);
   if (data === undefined) return { ok: false, problem: 'not JSON', raw: text };
-  const read = readDeliverPayload(data);
-  return read.ok ? { ok: true, events: encodeEvents(read.events) } : { ok: false, problem: read.problem, raw: data };
+  if (isRecord(data) && Array.isArray(data.events)) {
+    const columns = readColumns(data);
+    if (columns && data.events.length === columns.ids.length && data.events.every(isEnvelope)) {
+      return { ok: true, events: { ...columns, envelopeArrays: [Buffer.from(JSON.stringify(data.events), 'utf8')] } };
+    }
+  }
+  return { ok: false, problem: problemOf(data), raw: data };
 }
 
 function parseJson(text: string): unknown {

@@ -9,7 +9,7 @@ import type { Server } from 'node:http';
 import { ControlDb, DestinationStore, migrate } from '@pushrail/control-db';
 import { generateEncryptionKey, Keyring } from '@pushrail/crypto';
 import { createTableSql, qualifiedTable, quoteIdent } from '@pushrail/destination-postgres';
-import { EXAMPLE_EVENT, type QueuedEvent } from '@pushrail/events';
+import { decodeEvents, EXAMPLE_EVENT, type QueuedEvent } from '@pushrail/events';
 import { createApp } from '@pushrail/ingest';
 import { createLogger, PushrailMetrics, type Logger } from '@pushrail/observability';
 import { createRedisConnection, destinationQueueName, EventProducer, readDeliverPayload, waitUntilReady } from '@pushrail/queue';
@@ -333,10 +333,10 @@ export async function queueJobTotal(pipeline: Pipeline, destinationId = pipeline
   return Object.values(await queueJobCounts(pipeline, destinationId)).reduce((a, b) => a + b, 0);
 }
 
-/** The events a `deliver` job carries (either payload shape); none when it cannot be read. */
+/** The events a `deliver` job carries; none when it cannot be read. */
 export function queuedEventsOf(data: unknown): QueuedEvent[] {
-  const read = readDeliverPayload(data);
-  return read.ok ? read.events : [];
+  const read = readDeliverPayload(JSON.stringify(data));
+  return read.ok ? decodeEvents(read.events) : [];
 }
 
 /** The ids of the events in a destination's queue waiting to be delivered (waiting or paused). */

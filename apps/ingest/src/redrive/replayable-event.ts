@@ -1,6 +1,9 @@
 import type { RedriveCandidate } from '@pushrail/control-db';
-import type { QueuedEvent } from '@pushrail/events';
+import { decodeEvents, type QueuedEvent } from '@pushrail/events';
 import { queuedEventSchema, readDeliverPayload, UNREADABLE_EVENT_ID } from '@pushrail/queue';
+import { z } from 'zod';
+
+const earlierJobEvents = z.object({ events: z.array(queuedEventSchema).min(1) });
 
 /** Why a dead letter is not redriven: no queue to send it to, or nothing a worker could deliver. */
 export type RedriveSkipReason = 'destination_deleted' | 'unreadable_event';
@@ -27,8 +30,18 @@ export function replayableEvent(candidate: Pick<RedriveCandidate, 'eventId' | 'e
     return { ok: false, reason: 'unreadable_event' };
   }
   if (candidate.eventId === UNREADABLE_EVENT_ID) {
-    const read = readDeliverPayload(parsed);
-    return read.ok ? { ok: true, events: read.events } : { ok: false, reason: 'unreadable_event' };
+    const read = readDeliverPayload(candidate.eventJson);
+    if (read.ok) {
+      try {
+        return { ok: true, events: decodeEvents(read.events) };
+      } catch {
+        return { ok: false, reason: 'unreadable_event' };
+      }
+    }
+    // A job of the payload shape before this one (`{"events":[{id, receivedAt, event}]}`), dead-lettered by this
+    // version's worker, which reads one shape only: its events are dead letters' own shape, and go again as they are.
+    const earlier = earlierJobEvents.safeParse(parsed);
+    return earlier.success ? { ok: true, events: (parsed as { events: QueuedEvent[] }).events } : { ok: false, reason: 'unreadable_event' };
   }
   const checked = queuedEventSchema.safeParse(parsed);
   if (!checked.success || checked.data.id.toLowerCase() !== candidate.eventId.toLowerCase()) {
