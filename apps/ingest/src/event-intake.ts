@@ -10,7 +10,7 @@ import type { EventProducer } from '@pushrail/queue';
 import type { Logger, PushrailMetrics } from '@pushrail/observability';
 import { GroupCommitter } from './group-commit';
 import { formatPath, HttpError, zodIssues, type Issue } from './http-errors';
-import type { TenantDestinations } from './tenant-destinations';
+import { routesFor, type TenantDestinations } from './tenant-destinations';
 
 /** Event ids named in full in an 'events queued' log line (debug level); beyond this, the count. */
 const LOGGED_EVENT_IDS = 50;
@@ -41,6 +41,23 @@ function jsonBytes(value: unknown): number | undefined {
     if (error instanceof RangeError) return undefined;
     throw error;
   }
+}
+
+/** What intake accepted: the event id(s), and a warning when the tenant has no destination at all. */
+export interface Accepted<Ids> {
+  ids: Ids;
+  warning?: string;
+}
+
+/**
+ * The 202's warning for a tenant with no destination: its events are
+ * accepted (the key is valid) but go nowhere, which a client should hear of
+ * rather than find out from an empty table.
+ */
+export const NO_DESTINATION_WARNING = 'this tenant has no destination: accepted events go nowhere until one is created';
+
+function noDestinationWarning(routes: readonly unknown[]): { warning?: string } {
+  return routes.length === 0 ? { warning: NO_DESTINATION_WARNING } : {};
 }
 
 /** Thrown when Redis did not take the write: the client must retry; nothing was acknowledged. */
@@ -131,30 +148,47 @@ export class EventIntake {
     return events.map((event) => ({ id: deriveEventId(owner.tenantId, event.idempotencyKey), receivedAt, event }));
   }
 
-  /** One event, group-committed with others arriving at the same moment. */
-  async acceptOne(owner: WriteKeyOwner, event: EventEnvelope): Promise<string> {
+  /** One event, group-committed with others arriving at the same moment, into the destinations that take its type. */
+  async acceptOne(owner: WriteKeyOwner, event: EventEnvelope): Promise<Accepted<string>> {
     const queued = this.toQueued(owner, [event]);
-    const destinationIds = await this.destinations.of(owner.tenantId);
+    const routes = await this.destinations.of(owner.tenantId);
+    const destinationIds = routesFor(routes, event.eventType);
     try {
       await this.committer.submit(destinationIds, queued);
     } catch {
       throw unavailable();
     }
     this.metrics.eventsAccepted.inc();
-    return queued[0]!.id;
+    if (destinationIds.length === 0) this.metrics.eventsUnrouted.inc({ tenant_id: owner.tenantId });
+    return { ids: queued[0]!.id, ...noDestinationWarning(routes) };
   }
 
-  /** A whole batch: one job per destination, all or nothing from the client's view. */
-  async acceptBatch(owner: WriteKeyOwner, events: EventEnvelope[]): Promise<string[]> {
+  /**
+   * A whole batch: one job per destination with the events it takes, all or
+   * nothing from the client's view.
+   */
+  async acceptBatch(owner: WriteKeyOwner, events: EventEnvelope[]): Promise<Accepted<string[]>> {
     const queued = this.toQueued(owner, events);
-    const destinationIds = await this.destinations.of(owner.tenantId);
+    const routes = await this.destinations.of(owner.tenantId);
+    const jobs = new Map<string, QueuedEvent[]>();
+    let unrouted = 0;
+    for (const q of queued) {
+      const destinationIds = routesFor(routes, q.event.eventType);
+      if (destinationIds.length === 0) unrouted++;
+      for (const id of destinationIds) {
+        const job = jobs.get(id);
+        if (job) job.push(q);
+        else jobs.set(id, [q]);
+      }
+    }
     try {
-      await Promise.all(destinationIds.map((id) => this.enqueue(id, queued)));
+      await Promise.all([...jobs].map(([id, job]) => this.enqueue(id, job)));
     } catch {
       throw unavailable();
     }
     this.metrics.eventsAccepted.inc(queued.length);
-    return queued.map((q) => q.id);
+    if (unrouted > 0) this.metrics.eventsUnrouted.inc({ tenant_id: owner.tenantId }, unrouted);
+    return { ids: queued.map((q) => q.id), ...noDestinationWarning(routes) };
   }
 
   async drain(): Promise<void> {

@@ -5,6 +5,7 @@ import type {
   DeadLetterRecord,
   DeadLetterSummary,
   DestinationRecord,
+  DestinationRoute,
   NewDeadLetter,
   Tenant,
   WriteKeyOwner,
@@ -131,8 +132,12 @@ export class ControlDb {
     return (await this.pool.query(SQL.SELECT_DESTINATIONS, [tenantId ?? null])).rows.map(toDestination);
   }
 
-  async tenantDestinationIds(tenantId: string): Promise<string[]> {
-    return (await this.pool.query(SQL.SELECT_TENANT_DESTINATION_IDS, [tenantId])).rows.map((r) => r.id as string);
+  /** The tenant's destinations and the event types each takes (`eventTypes`; undefined: all). */
+  async tenantDestinationRoutes(tenantId: string): Promise<DestinationRoute[]> {
+    return (await this.pool.query(SQL.SELECT_TENANT_DESTINATION_ROUTES, [tenantId])).rows.map((r) => ({
+      id: r.id as string,
+      eventTypes: Array.isArray(r.event_types) ? (r.event_types as string[]) : undefined,
+    }));
   }
 
   async updateDestination(

@@ -40,6 +40,12 @@ export interface DestinationRecord {
   updatedAt: Date;
 }
 
+/** Where a tenant's events may go: a destination and the event types it takes (undefined: all). */
+export interface DestinationRoute {
+  id: string;
+  eventTypes: string[] | undefined;
+}
+
 export type DeadLetterErrorKind = 'transient' | 'permanent' | 'bad_row';
 
 /** A dead letter without its event and job: what an operator's listing shows. */

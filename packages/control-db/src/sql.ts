@@ -45,8 +45,8 @@ export const SELECT_DESTINATIONS = `
    ORDER BY created_at, id`;
 
 /** Ids of the destinations an event of the tenant goes to (paused ones too: their queue holds it). */
-export const SELECT_TENANT_DESTINATION_IDS = `
-  SELECT id FROM destinations WHERE tenant_id = $1 AND deleted_at IS NULL ORDER BY id`;
+export const SELECT_TENANT_DESTINATION_ROUTES = `
+  SELECT id, config->'eventTypes' AS event_types FROM destinations WHERE tenant_id = $1 AND deleted_at IS NULL ORDER BY id`;
 
 export const UPDATE_DESTINATION = `
   UPDATE destinations SET name = $2, config = $3, secrets_ciphertext = $4, updated_at = now()

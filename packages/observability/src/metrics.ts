@@ -14,6 +14,13 @@ export class PushrailMetrics {
     registers: [this.registry],
   });
 
+  readonly eventsUnrouted = new Counter({
+    name: 'pushrail_events_unrouted_total',
+    help: 'Events answered 202 that no destination of their tenant takes (none at all, or no eventTypes filter matches): they go nowhere.',
+    labelNames: ['tenant_id'] as const,
+    registers: [this.registry],
+  });
+
   readonly eventsDelivered = new Counter({
     name: 'pushrail_events_delivered_total',
     help: 'Events committed to the destination (including those skipped as already there).',

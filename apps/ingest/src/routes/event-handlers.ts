@@ -49,7 +49,8 @@ export class EventHandlers {
     if (tooLarge) throw new HttpError('payload_too_large', issues[0]!.message);
     if (!event) throw new HttpError('invalid_request', 'the event is invalid; nothing was accepted', { issues });
     await this.charge(owner, 1);
-    return { status: 202, body: { eventId: await this.deps.intake.acceptOne(owner, event) } };
+    const { ids, warning } = await this.deps.intake.acceptOne(owner, event);
+    return { status: 202, body: { eventId: ids, ...(warning ? { warning } : {}) } };
   }
 
   /** A batch: all or nothing. `bodyBytes` is the request body's size: a body within 1 MB holds no event over it. */
@@ -72,6 +73,7 @@ export class EventHandlers {
       });
     }
     await this.charge(owner, events.length);
-    return { status: 202, body: { eventIds: await this.deps.intake.acceptBatch(owner, events) } };
+    const { ids, warning } = await this.deps.intake.acceptBatch(owner, events);
+    return { status: 202, body: { eventIds: ids, ...(warning ? { warning } : {}) } };
   }
 }

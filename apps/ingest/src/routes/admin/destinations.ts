@@ -113,6 +113,8 @@ export function destinationRoutes(deps: DestinationRouteDeps): Router {
     await checkHost(config, deps.allowPrivateHosts);
     const record = await store.update(current.record.id, config);
     if (!record) throw new HttpError('not_found', 'no such destination');
+    // Its event type filter may have changed: this process routes by the new one at once, others within the cache's TTL.
+    deps.tenantDestinations.invalidate(record.tenantId);
     res.json(store.view(record));
   });
 
