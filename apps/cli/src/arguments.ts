@@ -1,3 +1,4 @@
+import { DELIVERY_ERROR_KINDS, type DeliveryErrorKind } from '@pushrail/destination-core';
 import { InvalidArgumentError } from 'commander';
 
 /**
@@ -6,9 +7,8 @@ import { InvalidArgumentError } from 'commander';
  * the option.
  */
 
-/** The error kinds a dead letter can have (DeliveryError kinds). */
-export const ERROR_KINDS = ['transient', 'permanent', 'bad_row'] as const;
-export type ErrorKind = (typeof ERROR_KINDS)[number];
+/** The error kinds a dead letter can have, as the options' help says them. */
+export const ERROR_KINDS_TEXT = `${DELIVERY_ERROR_KINDS.slice(0, -1).join(', ')} or ${DELIVERY_ERROR_KINDS.at(-1)}`;
 
 /** Which dead letters a listing shows. */
 export const STATUSES = ['pending', 'redriven', 'all'] as const;
@@ -44,11 +44,11 @@ export function parseIdList(value: string): string[] {
   return [...new Set(ids)];
 }
 
-export function parseErrorKind(value: string): ErrorKind {
-  if (!(ERROR_KINDS as readonly string[]).includes(value)) {
-    throw new InvalidArgumentError(`must be one of ${ERROR_KINDS.join(', ')}.`);
+export function parseErrorKind(value: string): DeliveryErrorKind {
+  if (!(DELIVERY_ERROR_KINDS as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`must be one of ${DELIVERY_ERROR_KINDS.join(', ')}.`);
   }
-  return value as ErrorKind;
+  return value as DeliveryErrorKind;
 }
 
 export function parseStatus(value: string): (typeof STATUSES)[number] {

@@ -1,11 +1,9 @@
-import type { DeadLetterErrorKind, DeadLetterFilter } from './records';
+import type { DeadLetterFilter } from './records';
 
 /** Which dead letters a listing shows: not yet redriven, redriven, or both. */
 export type DeadLetterStatus = 'pending' | 'redriven' | 'all';
 
 export const DEAD_LETTER_STATUSES: readonly DeadLetterStatus[] = ['pending', 'redriven', 'all'];
-
-export const DEAD_LETTER_ERROR_KINDS: readonly DeadLetterErrorKind[] = ['transient', 'permanent', 'bad_row'];
 
 /** The filter of an operator's listing. */
 export interface DeadLetterListFilter extends DeadLetterFilter {

@@ -1,3 +1,5 @@
+import type { DeliveryErrorKind } from '@pushrail/destination-core';
+
 /** Rows of the control database, as the rest of Pushrail sees them. */
 
 export interface Tenant {
@@ -46,7 +48,6 @@ export interface DestinationRoute {
   eventTypes: string[] | undefined;
 }
 
-export type DeadLetterErrorKind = 'transient' | 'permanent' | 'bad_row';
 
 /** A dead letter without its event and job: what an operator's listing shows. */
 export interface DeadLetterSummary {
@@ -54,7 +55,7 @@ export interface DeadLetterSummary {
   id: string;
   destinationId: string;
   eventId: string;
-  errorKind: DeadLetterErrorKind;
+  errorKind: DeliveryErrorKind;
   errorCode: string | null;
   errorMessage: string;
   attempts: number;
@@ -75,7 +76,7 @@ export type NewDeadLetter = Omit<DeadLetterRecord, 'id' | 'deadLetteredAt' | 're
 
 export interface DeadLetterFilter {
   destinationId?: string;
-  errorKind?: DeadLetterErrorKind;
+  errorKind?: DeliveryErrorKind;
   since?: Date;
   until?: Date;
 }

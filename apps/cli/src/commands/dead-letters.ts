@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { parseErrorKind, parseIdList, parsePositiveInt, parseStatus, parseTime } from '../arguments';
+import { ERROR_KINDS_TEXT, parseErrorKind, parseIdList, parsePositiveInt, parseStatus, parseTime } from '../arguments';
 import type { AdminClient, Query } from '../admin-client';
 import type { CliContext } from '../context';
 import { UsageError } from '../errors';
@@ -83,7 +83,7 @@ export function registerDeadLetters(program: Command, ctx: CliContext): void {
     .command('list')
     .description('list dead letters, oldest first')
     .option('--destination <id>', "only this destination's")
-    .option('--error-kind <kind>', 'only transient, permanent or bad_row', parseErrorKind)
+    .option('--error-kind <kind>', `only ${ERROR_KINDS_TEXT}`, parseErrorKind)
     .option('--status <status>', 'pending, redriven or all (the default)', parseStatus)
     .option('--since <time>', `dead-lettered at or after (${TIME_HELP})`, (v) => parseTime(v))
     .option('--until <time>', `dead-lettered before (${TIME_HELP})`, (v) => parseTime(v))
@@ -146,7 +146,7 @@ export function registerDeadLetters(program: Command, ctx: CliContext): void {
     .description('deliver dead letters again, by id or by destination (with error kind and time filters); never duplicates a row')
     .option('--ids <ids>', 'dead-letter ids, comma-separated', parseIdList)
     .option('--destination <id>', "every pending dead letter of this destination")
-    .option('--error-kind <kind>', 'with --destination: only transient, permanent or bad_row', parseErrorKind)
+    .option('--error-kind <kind>', `with --destination: only ${ERROR_KINDS_TEXT}`, parseErrorKind)
     .option('--since <time>', `with --destination: dead-lettered at or after (${TIME_HELP})`, (v) => parseTime(v))
     .option('--until <time>', `with --destination: dead-lettered before (${TIME_HELP})`, (v) => parseTime(v))
     .option('--json', JSON_HELP)

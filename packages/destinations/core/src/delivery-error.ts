@@ -5,9 +5,9 @@
  *   until an operator fixes it, so the events are dead-lettered at once.
  * - `bad_row`: the destination works but refuses some event (e.g. `\u0000` in JSONB); isolate it.
  */
-export type DeliveryErrorKind = 'transient' | 'permanent' | 'bad_row';
+export const DELIVERY_ERROR_KINDS = ['transient', 'permanent', 'bad_row'] as const;
 
-export const DELIVERY_ERROR_KINDS: readonly DeliveryErrorKind[] = ['transient', 'permanent', 'bad_row'];
+export type DeliveryErrorKind = (typeof DELIVERY_ERROR_KINDS)[number];
 
 /**
  * A classified delivery failure. `code` is the SQLSTATE or Node error code it
@@ -33,7 +33,7 @@ export function isDeliveryError(error: unknown): error is DeliveryError {
   return (
     error instanceof DeliveryError ||
     (typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'DeliveryError' &&
-      DELIVERY_ERROR_KINDS.includes((error as { kind?: DeliveryErrorKind }).kind as DeliveryErrorKind))
+      (DELIVERY_ERROR_KINDS as readonly unknown[]).includes((error as { kind?: unknown }).kind))
   );
 }
 

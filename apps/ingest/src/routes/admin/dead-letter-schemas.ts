@@ -1,9 +1,5 @@
-import {
-  DEAD_LETTER_ERROR_KINDS,
-  DEAD_LETTER_STATUSES,
-  type DeadLetterErrorKind,
-  type DeadLetterStatus,
-} from '@pushrail/control-db';
+import { DEAD_LETTER_STATUSES, type DeadLetterStatus } from '@pushrail/control-db';
+import { DELIVERY_ERROR_KINDS } from '@pushrail/destination-core';
 import { z } from 'zod';
 import type { Expect, Same } from '../../openapi/type-equality';
 import type { RedriveByIdsOutcome, RedriveOutcome } from '../../redrive/dead-letter-redrive';
@@ -35,7 +31,7 @@ const instant = z.iso
   .datetime({ offset: true, message: 'must be an ISO 8601 time with a zone, e.g. 2026-05-26T14:21:08Z' })
   .transform((text) => new Date(text));
 
-const errorKind = z.enum(DEAD_LETTER_ERROR_KINDS as [DeadLetterErrorKind, ...DeadLetterErrorKind[]]);
+const errorKind = z.enum(DELIVERY_ERROR_KINDS);
 
 /** since < until, when both are given; the issue sits on `until`. */
 function checkRange(range: { since?: Date | undefined; until?: Date | undefined }, ctx: z.RefinementCtx): void {
