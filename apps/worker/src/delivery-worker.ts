@@ -13,10 +13,10 @@ export type DeliverJobData = DeliverPayloadRead;
  * (readDeliverPayload). Parsing every event into objects, holding them
  * for a second or more while the batch fills and commits, and walking them
  * again to build the statement was most of the worker's CPU per event
- * (bench/RESULTS.md, session 4).
+ * (bench/RESULTS.md, "worker reads job text").
  */
 export class DeliveryWorker extends PacedWorker {
-  // BullMQ's one place where a fetched job is made (protected). It would JSON.parse `data`; it gets '{}' instead.
+  // BullMQ's one place where a fetched job is made (protected; BULLMQ_CHECKED_VERSION). It would JSON.parse `data`; it gets '{}' instead.
   protected override createJob(raw: JobJsonRaw, jobId: string): Job {
     const job = super.createJob({ ...raw, data: '{}' }, jobId);
     job.data = readJobData(raw.data);

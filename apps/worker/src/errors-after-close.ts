@@ -5,7 +5,7 @@ import type { Worker } from 'bullmq';
  * Drops the errors a BullMQ worker's blocking connection reports after the
  * worker closed it.
  *
- * Why: BullMQ 5.81 (taskforcesh/bullmq#3546, open) reports a failed set-up of
+ * Why: BullMQ 5.81 (BULLMQ_CHECKED_VERSION; taskforcesh/bullmq#3546, open) reports a failed set-up of
  * that connection with `emit('error')`, even when the failure comes after
  * close() removed every listener: a worker closed while the set-up's INFO is
  * unanswered, whose socket ioredis then drops (it waits 2 s for a clean

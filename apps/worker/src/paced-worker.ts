@@ -13,7 +13,8 @@ import { dropErrorsAfterClose } from './errors-after-close';
  * with the completion, measured in the bench. The batcher holds jobs for up
  * to a second anyway, so fetching them a few milliseconds later changes no
  * batch, and the jobs that arrived meanwhile are fetched back to back, most
- * of them by the completion of the one before (1.6 calls per job measured).
+ * of them by the completion of the one before (1.6 calls per job measured:
+ * bench/RESULTS.md, change M).
  *
  * The delay only follows a fetch that found nothing: a queue with a backlog
  * is fetched from without pause. It adds at most `idleFetchDelayMs` to an
@@ -40,7 +41,7 @@ export class PacedWorker extends Worker {
     return super.close(force);
   }
 
-  // The one fetch BullMQ lets a subclass wrap (protected); the blocking wait that follows it is not.
+  // The one fetch BullMQ lets a subclass wrap (protected; BULLMQ_CHECKED_VERSION); the blocking wait that follows it is not.
   protected override async moveToActive(client: RedisClient, token: string, name?: string): Promise<Job> {
     const job = await super.moveToActive(client, token, name);
     if (!job && this.idleFetchDelayMs > 0 && !this.delayEnded.signal.aborted) {

@@ -1,9 +1,11 @@
 import type { QueuedEvent } from '@pushrail/events';
-import { Job, Queue, type JobsOptions } from 'bullmq';
+import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { toDeliverPayload, type DeliverPayload } from './deliver-payload';
+import { addJobAndMark } from './add-job-and-mark';
+import { toDeliverPayload } from './deliver-payload';
 import { DELIVER_JOB } from './job-catalogue';
 import { destinationQueueName, workIndexKey } from './queue-names';
+import { markHasWork } from './work-index';
 
 /**
  * Puts events into destination queues: one BullMQ job per call, however many
@@ -51,36 +53,7 @@ export class EventProducer {
       await markHasWork(this.redis, this.prefix, destinationId, 0);
       return job.id!;
     }
-    return this.addAndMark(queue, destinationId, data, opts);
-  }
-
-  /**
-   * The job and its work-index entry in ONE round trip: BullMQ's add script
-   * (`Job.addJob`, the call `Queue.add` makes) and the ZADD are written to the
-   * connection back to back in the same tick, and the caller waits for both
-   * replies at once instead of one after the other (bench/RESULTS.md). Redis
-   * runs one connection's commands in the order they came, so the entry still
-   * lands after the job. Single-node Redis only: a cluster may hold the two
-   * keys on different nodes.
-   *
-   * Not an ioredis pipeline object: each one copies the ~50 BullMQ scripts
-   * defined on the connection, and those objects were most of what ingest
-   * promoted to its old generation (bench/RESULTS.md, p99 ack).
-   *
-   * One ordering caveat: ioredis sends a script in full (EVAL) the first time
-   * on each connection, so a NOSCRIPT reply, which would make it resend the
-   * add after the ZADD, only happens if someone runs SCRIPT FLUSH on a live
-   * Redis. The worker's periodic work-index check puts such a destination
-   * back (docs/scaling.md).
-   */
-  private async addAndMark(queue: Queue, destinationId: string, data: DeliverPayload, opts: JobsOptions): Promise<string> {
-    const client = await queue.client;
-    const job = new Job(queue, DELIVER_JOB.name, data, opts, opts.jobId);
-    // Both commands are written synchronously, in this order, before either call returns.
-    const added = job.addJob(client, { parentDependenciesKey: '' });
-    const marked = markHasWork(this.redis, this.prefix, destinationId, 0);
-    const [jobId] = await Promise.all([added, marked]);
-    return jobId;
+    return addJobAndMark(queue, this.redis, this.prefix, destinationId, data, opts);
   }
 
   /** Tells workers a destination has work now (after a resume or a redrive). */
@@ -104,12 +77,4 @@ export class EventProducer {
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     this.queues.clear();
   }
-}
-
-/**
- * Records that a destination has work ready at `readyAtMs` (0 = now). `LT`
- * keeps an earlier time already there: new work never waits behind a backoff.
- */
-export async function markHasWork(redis: Redis, prefix: string, destinationId: string, readyAtMs: number): Promise<void> {
-  await redis.zadd(workIndexKey(prefix), 'LT', readyAtMs, destinationId);
 }

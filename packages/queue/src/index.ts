@@ -1,4 +1,5 @@
 export * from './event-producer';
+export * from './work-index';
 export * from './job-catalogue';
 export * from './queue-names';
 export * from './redis-connection';
@@ -6,3 +7,4 @@ export * from './redis-settings-check';
 export * from './queue-stats';
 export * from './redis-ready';
 export * from './deliver-payload';
+export { BULLMQ_CHECKED_VERSION } from './bullmq-checked-version';
