@@ -32,6 +32,8 @@ export interface IngestDeps {
   logger: Logger;
   adminToken: string;
   allowPrivateHosts: boolean;
+  /** The `/metrics` text; default this process's registry (a cluster's processes aggregate through the primary). */
+  metricsText?: () => Promise<string>;
 }
 
 export interface Ingest {

@@ -52,6 +52,8 @@ export function registerFleetGauges(metrics: PushrailMetrics, deps: { db: Contro
       help,
       labelNames: ['destination_id'] as const,
       registers: [metrics.registry],
+      // Every process reads the same fleet: a cluster's aggregate is one reading, not their sum.
+      aggregator: 'max',
       async collect() {
         this.reset();
         const { queues } = await read();
@@ -70,6 +72,7 @@ export function registerFleetGauges(metrics: PushrailMetrics, deps: { db: Contro
     help: 'Whether the destination is paused (1) and why: operator or failures.',
     labelNames: ['destination_id', 'reason'] as const,
     registers: [metrics.registry],
+    aggregator: 'max',
     async collect() {
       this.reset();
       for (const d of (await read()).destinations) {
@@ -83,6 +86,7 @@ export function registerFleetGauges(metrics: PushrailMetrics, deps: { db: Contro
     help: 'Connections the whole worker fleet may hold to the destination database (maxConnections).',
     labelNames: ['destination_id'] as const,
     registers: [metrics.registry],
+    aggregator: 'max',
     async collect() {
       this.reset();
       for (const d of (await read()).destinations) this.set({ destination_id: d.id }, d.maxConnections);
@@ -94,6 +98,7 @@ export function registerFleetGauges(metrics: PushrailMetrics, deps: { db: Contro
     help: 'Dead letters not yet redriven, per destination and error kind.',
     labelNames: ['destination_id', 'error_kind'] as const,
     registers: [metrics.registry],
+    aggregator: 'max',
     async collect() {
       this.reset();
       for (const row of (await read()).deadLetters) this.set({ destination_id: row.destinationId, error_kind: row.errorKind }, row.count);

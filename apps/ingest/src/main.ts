@@ -3,7 +3,10 @@ import { ControlDb, DestinationStore } from '@pushrail/control-db';
 import { Keyring } from '@pushrail/crypto';
 import { createLogger, PushrailMetrics, toError } from '@pushrail/observability';
 import { checkRedisSettings, createRedisConnection, EventProducer, waitUntilReady } from '@pushrail/queue';
+import cluster from 'node:cluster';
 import { createApp } from './app';
+import { metricsTextFor } from './cluster-metrics';
+import { runIngestPrimary } from './ingest-cluster';
 
 /** Longest ingest waits for Redis at boot before it starts anyway, in milliseconds. */
 const REDIS_BOOT_WAIT_MS = 10_000;
@@ -14,6 +17,10 @@ const SHUTDOWN_TIMEOUT_MS = 20_000;
 async function main(): Promise<void> {
   const config = exitOnBadConfig('pushrail-ingest', () => loadIngestConfig());
   const logger = createLogger({ level: config.logLevel, name: 'pushrail-ingest' });
+  if (config.processes > 1 && cluster.isPrimary) {
+    runIngestPrimary(config.processes, logger);
+    return;
+  }
   const keyring = exitOnBadConfig('pushrail-ingest', () => new Keyring({ currentKey: config.encryptionKey, oldKeys: config.oldEncryptionKeys }));
   const db = new ControlDb(config.databaseUrl);
   const redis = createRedisConnection(config.redisUrl, 'producer');
@@ -39,6 +46,7 @@ async function main(): Promise<void> {
     logger,
     adminToken: config.adminToken,
     allowPrivateHosts: config.allowPrivateHosts,
+    metricsText: metricsTextFor(metrics.registry),
   });
   const server = app.listen(config.port, () => logger.info({ port: config.port }, 'ingest listening'));
   server.keepAliveTimeout = 65_000;

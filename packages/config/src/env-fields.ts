@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 /** Environment fields shared by every process. Defaults live here, nowhere else. */
@@ -58,3 +59,10 @@ export const redisPrefix = z
   .string()
   .default('pushrail')
   .refine((v) => /^[A-Za-z0-9_-]+$/.test(v), { message: 'may hold only letters, digits, _ and -' });
+
+/**
+ * Ingest processes sharing one port (node:cluster): default one per core, so
+ * a single event's work (parse, check, write, answer) spreads over every core
+ * instead of queueing behind one thread (bench/RESULTS.md).
+ */
+export const ingestProcesses = z.coerce.number().int().min(1).max(256).default(availableParallelism());

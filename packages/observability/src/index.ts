@@ -2,5 +2,5 @@ export * from './logger';
 export * from './metrics';
 export * from './scrub-secrets';
 export * from './to-error';
-export { Gauge } from 'prom-client';
+export { AggregatorRegistry, Gauge, type Registry } from 'prom-client';
 export * from './readiness';

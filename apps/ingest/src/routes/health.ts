@@ -5,7 +5,8 @@ import type { Redis } from 'ioredis';
 import type { HealthResponse, ReadinessResponse } from './health-schemas';
 
 /** `/healthz` (the process lives), `/readyz` (Redis and the control database answer), `/metrics`. */
-export function healthRoutes(deps: { db: ControlDb; redis: Redis; metrics: PushrailMetrics }): Router {
+export function healthRoutes(deps: { db: ControlDb; redis: Redis; metrics: PushrailMetrics; metricsText?: () => Promise<string> }): Router {
+  const metricsText = deps.metricsText ?? (() => deps.metrics.registry.metrics());
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ ok: true } satisfies HealthResponse);
@@ -15,7 +16,7 @@ export function healthRoutes(deps: { db: ControlDb; redis: Redis; metrics: Pushr
     res.status(report.ok ? 200 : 503).json(report satisfies ReadinessResponse);
   });
   router.get('/metrics', async (_req, res) => {
-    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+    res.type(deps.metrics.registry.contentType).send(await metricsText());
   });
   return router;
 }
