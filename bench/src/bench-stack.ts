@@ -15,7 +15,7 @@ import {
 } from '@pushrail/testing';
 import type { CpuSource } from './cpu-meter';
 import { CustomerTable } from './customer-table';
-import { readCpuSeconds } from './node-process';
+import { readCpuSeconds, treeCpuSeconds } from './node-process';
 
 export const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
 
@@ -75,6 +75,15 @@ export class BenchStack {
   get redisCpu(): CpuSource {
     const pid = this.redis.pid;
     return { cpuSeconds: () => (pid === undefined ? undefined : readCpuSeconds(pid)) };
+  }
+
+  /**
+   * The customer's PostgreSQL server, every process of it (postmaster and
+   * backends), for a CpuMeter: what the database itself spends on the rows.
+   */
+  get customerPostgresCpu(): CpuSource {
+    const pid = Number(fs.readFileSync(path.join(this.customerServer.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return { cpuSeconds: () => treeCpuSeconds(pid) };
   }
 
   /** Redis `used_memory`, in bytes. */

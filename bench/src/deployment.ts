@@ -16,6 +16,22 @@ const WORKER_MAIN = path.join(REPO_ROOT, 'apps/worker/dist/main.js');
 /** The destination settings every scenario uses: the design's defaults. */
 export const DESTINATION_SETTINGS = { batchSize: 1000, flushIntervalSec: 1 } as const;
 
+/** A PostgreSQL destination on the bench's customer table. */
+function destinationConfig(stack: BenchStack, name: string, table: CustomerTable): Record<string, unknown> {
+  return {
+    type: 'POSTGRES',
+    name,
+    host: stack.customer.host,
+    port: stack.customer.port,
+    database: stack.customer.database,
+    schema: table.schema,
+    table: table.name,
+    tls: false,
+    auth: { mode: 'PASSWORD', username: stack.customer.writerUser, password: stack.customer.writerPassword },
+    ...DESTINATION_SETTINGS,
+  };
+}
+
 export interface BenchDestination {
   id: string;
   table: CustomerTable;
@@ -62,7 +78,13 @@ export class Deployment {
 
   static async start(
     stack: BenchStack,
-    options: { label: string; destinations: number; cpuProfDir?: string },
+    options: {
+      label: string;
+      destinations: number;
+      /** More destinations that never get events (of the tenant, pointed at the first one's table): the many-destinations drain. */
+      idleDestinations?: number;
+      cpuProfDir?: string;
+    },
   ): Promise<Deployment> {
     const prefix = freshKeyPrefix();
     const port = await getFreePort();
@@ -83,18 +105,16 @@ export class Deployment {
         const table = await stack.createTable(`${options.label.replace(/[^a-z0-9]/g, '_')}_${i}`);
         const created = await admin(baseUrl, 'POST', '/admin/v1/destinations', {
           tenantId: tenant.id,
-          type: 'POSTGRES',
-          name: `bench ${options.label} ${i}`,
-          host: stack.customer.host,
-          port: stack.customer.port,
-          database: stack.customer.database,
-          schema: table.schema,
-          table: table.name,
-          tls: false,
-          auth: { mode: 'PASSWORD', username: stack.customer.writerUser, password: stack.customer.writerPassword },
-          ...DESTINATION_SETTINGS,
+          ...destinationConfig(stack, `bench ${options.label} ${i}`, table),
         });
         destinations.push({ id: created.id, table });
+      }
+      const first = destinations[0]!.table;
+      for (let i = 0; i < (options.idleDestinations ?? 0); i++) {
+        await admin(baseUrl, 'POST', '/admin/v1/destinations', {
+          tenantId: tenant.id,
+          ...destinationConfig(stack, `bench ${options.label} idle ${i}`, first),
+        });
       }
       return new Deployment(stack, options.label, prefix, ingest, baseUrl, options.cpuProfDir, key.key, destinations);
     } catch (error) {

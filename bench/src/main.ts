@@ -17,9 +17,9 @@ import { SAMPLE_EVENT_JSON_BYTES } from './sample-event';
 import { runBacklog } from './scenarios/backlog';
 import { runBaseline } from './scenarios/baseline';
 import { runCeiling } from './scenarios/ceiling';
-import { runDrain } from './scenarios/drain';
+import { runDrain, runDrainMany } from './scenarios/drain';
 import { BATCH_CONNECTIONS, BATCH_EVENTS, runEndToEndBatch } from './scenarios/e2e-batch';
-import { runEndToEndSingle, SINGLE_CONNECTIONS } from './scenarios/e2e-single';
+import { runEndToEndSingle, runEndToEndSingleFsync, SINGLE_CONNECTIONS } from './scenarios/e2e-single';
 import { runSteady } from './scenarios/steady';
 
 type Scenario = (stack: BenchStack, size: RunSize, cpuProfDir?: string) => Promise<Measurement[]>;
@@ -28,7 +28,9 @@ const RUNNERS: Record<ScenarioName, Scenario> = {
   ceiling: runCeiling,
   baseline: runBaseline,
   drain: runDrain,
+  'drain-many': runDrainMany,
   'e2e-single': runEndToEndSingle,
+  'e2e-single-fsync': runEndToEndSingleFsync,
   'e2e-batch': runEndToEndBatch,
   steady: runSteady,
   backlog: runBacklog,
@@ -94,7 +96,7 @@ async function main(): Promise<number> {
   });
   console.log(`\nPushrail bench (${args.quick ? 'quick' : 'full'}), ${new Date(started).toISOString()}\n`);
   console.log(measurementsTable(measurements));
-  console.log(`\nGoals (issue 8)\n`);
+  console.log(`\nGoals\n`);
   console.log(goalsTable(goals));
   console.log(`\nwritten: ${path.relative(process.cwd(), file)} in ${Math.round((Date.now() - started) / 1000)} s`);
   const broken = measurements.filter((m) => m.lost > 0 || m.duplicated > 0);

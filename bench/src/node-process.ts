@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { waitFor } from '@pushrail/testing';
+import { childPidsOf, waitFor } from '@pushrail/testing';
 
 /** Longest a Pushrail process may take to boot or to stop, in milliseconds. */
 const BOOT_TIMEOUT_MS = 30_000;
@@ -88,12 +88,14 @@ export class NodeProcess {
    * read it before stop(), /proc forgets a process when it exits.
    */
   peakRssMB(): number | undefined {
-    return readPeakRssMB(this.pid);
+    // An ingest cluster's primary serves nothing: the figure is its busiest process's.
+    const peaks = processTree(this.pid).map(readPeakRssMB).filter((mb): mb is number => mb !== undefined);
+    return peaks.length === 0 ? undefined : Math.max(...peaks);
   }
 
-  /** CPU time the process has used so far (user + system), in seconds; undefined once it has exited. */
+  /** CPU time the process and its live descendants (an ingest cluster's processes) have used so far, in seconds; undefined once it has exited. */
   cpuSeconds(): number | undefined {
-    return readCpuSeconds(this.pid);
+    return treeCpuSeconds(this.pid);
   }
 
   /** SIGTERM (graceful: workers finish batches and give leases back) and waits for the exit. */
@@ -122,6 +124,21 @@ export function readPeakRssMB(pid: number): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A process and its live descendants. */
+export function processTree(pid: number): number[] {
+  return [pid, ...childPidsOf(pid).flatMap(processTree)];
+}
+
+/**
+ * CPU time of a process tree, in seconds: each live process's own and that of
+ * the children it reaped (readCpuSeconds); undefined when the root is gone.
+ */
+export function treeCpuSeconds(pid: number): number | undefined {
+  const root = readCpuSeconds(pid);
+  if (root === undefined) return undefined;
+  return childPidsOf(pid).reduce((sum, child) => sum + (treeCpuSeconds(child) ?? 0), root);
 }
 
 /** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux). */

@@ -3,6 +3,7 @@ import { insertBatchParams, insertBatchSql, insertEncodedParams, insertEncodedSq
 import { Client } from 'pg';
 import type { BenchStack } from '../bench-stack';
 import type { CustomerTable } from '../customer-table';
+import { CpuMeter } from '../cpu-meter';
 import { medianOfRuns, type Measurement, type RunSize } from '../measurement';
 import { queuedSampleEvents } from '../sample-event';
 import { perSecond, round } from '../stats';
@@ -88,6 +89,8 @@ async function writeDirect(stack: BenchStack, size: RunSize, form: StatementForm
   );
   let next = 0;
   const cpu = process.cpuUsage();
+  // The database's own CPU for these rows: what the pipeline-cost goal compares Pushrail's CPU per event with.
+  const database = new CpuMeter({ postgres: stack.customerPostgresCpu });
   const started = performance.now();
   await Promise.all(
     clients.map(async (client) => {
@@ -100,6 +103,7 @@ async function writeDirect(stack: BenchStack, size: RunSize, form: StatementForm
   );
   const elapsedMs = performance.now() - started;
   const used = process.cpuUsage(cpu);
+  const postgresSeconds = database.read().postgres ?? 0;
   await Promise.all(clients.map((c) => c.end()));
   const check = await table.check(events.map((e) => e.id));
   return {
@@ -113,6 +117,7 @@ async function writeDirect(stack: BenchStack, size: RunSize, form: StatementForm
       rowsPerStatement: ROWS_PER_STATEMENT,
       elapsedMs: Math.round(elapsedMs),
       clientCpuMicrosPerRow: round((used.user + used.system) / events.length, 2),
+      postgresCpuMicrosPerRow: round((postgresSeconds * 1e6) / events.length, 2),
     },
   };
 }

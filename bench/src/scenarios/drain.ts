@@ -15,12 +15,32 @@ const ENQUEUE_IN_FLIGHT = 8;
  * the 2-destination lines show what a second process adds when there is
  * work for both.
  */
-const VARIANTS = [
+interface DrainVariant {
+  /** Destinations that get events (the drain's events split evenly over them). */
+  destinations: number;
+  workers: number;
+  /** More destinations of the tenant that get none. */
+  idle?: number;
+}
+
+const VARIANTS: readonly DrainVariant[] = [
   { destinations: 1, workers: 1 },
   { destinations: 1, workers: 2 },
   { destinations: 2, workers: 1 },
   { destinations: 2, workers: 2 },
-] as const;
+];
+
+/**
+ * Many destinations: 1,000 of a tenant, 100 of them with events, 1 worker
+ * (issue 21's goal: at least 70 % of the 1-destination drain). The worker
+ * leases only destinations with work, so the idle 900 should cost nothing.
+ */
+const MANY_DESTINATIONS: DrainVariant = { destinations: 100, workers: 1, idle: 900 };
+
+/** The many-destinations drain (`--only=drain-many`; in every full run). */
+export async function runDrainMany(stack: BenchStack, size: RunSize, cpuProfDir?: string): Promise<Measurement[]> {
+  return [await measureDrain(stack, size, MANY_DESTINATIONS, 1, cpuProfDir)];
+}
 
 /**
  * Drain: `drainEvents` events already queued, in jobs of `drainJobEvents`
@@ -43,13 +63,18 @@ export async function runDrain(stack: BenchStack, size: RunSize, cpuProfDir?: st
 async function measureDrain(
   stack: BenchStack,
   size: RunSize,
-  variant: (typeof VARIANTS)[number],
+  variant: DrainVariant,
   run: number,
   cpuProfDir: string | undefined,
 ): Promise<Measurement> {
   await stack.settle();
   const label = `drain${variant.destinations}d${variant.workers}w${run > 1 ? `r${run}` : ''}`;
-  const deployment = await Deployment.start(stack, { label, destinations: variant.destinations, ...(cpuProfDir ? { cpuProfDir } : {}) });
+  const deployment = await Deployment.start(stack, {
+    label,
+    destinations: variant.destinations,
+    ...(variant.idle ? { idleDestinations: variant.idle } : {}),
+    ...(cpuProfDir ? { cpuProfDir } : {}),
+  });
   try {
     const perDestination = Math.floor(size.drainEvents / variant.destinations);
     const queued = new Map<string, QueuedEvent[]>();
@@ -82,9 +107,12 @@ async function measureDrain(
       rows += check.rows;
     }
     const report = await deployment.stop();
+    const many = variant.idle !== undefined;
     return {
-      key: `drain.${variant.destinations}d${variant.workers}w`,
-      label: `drain: ${variant.destinations} destination${variant.destinations > 1 ? 's' : ''}, ${variant.workers} worker process${variant.workers > 1 ? 'es' : ''}`,
+      key: many ? 'drain.many' : `drain.${variant.destinations}d${variant.workers}w`,
+      label: many
+        ? `drain: ${variant.destinations + variant.idle!} destinations, ${variant.destinations} with events, ${variant.workers} worker process`
+        : `drain: ${variant.destinations} destination${variant.destinations > 1 ? 's' : ''}, ${variant.workers} worker process${variant.workers > 1 ? 'es' : ''}`,
       events: rows,
       eventsPerSec: perSecond(rows, lastCommitMs - upAt),
       lost,

@@ -1,3 +1,4 @@
+import { redisCommand } from '@pushrail/testing';
 import type { BenchStack } from '../bench-stack';
 import { medianRun, type Measurement, type RunSize } from '../measurement';
 import { SINGLE_BODY } from '../sample-event';
@@ -15,7 +16,7 @@ export const SINGLE_CONNECTIONS = 64;
  * servers settled before each. Each line is its median run. A ratio of two
  * single 15-second runs moved between 3.2 and 4.1 × on this machine.
  */
-export async function runEndToEndSingle(stack: BenchStack, size: RunSize, cpuProfDir?: string): Promise<Measurement[]> {
+export async function runEndToEndSingle(stack: BenchStack, size: RunSize, cpuProfDir?: string, keySuffix = ''): Promise<Measurement[]> {
   const baselines: Measurement[] = [];
   const singles: Measurement[] = [];
   const measureSingle = (run: number) =>
@@ -23,7 +24,7 @@ export async function runEndToEndSingle(stack: BenchStack, size: RunSize, cpuPro
       stack,
       size,
       {
-        key: 'e2e.single',
+        key: `e2e.single${keySuffix}`,
         label: `end to end: POST /v1/events, ${SINGLE_CONNECTIONS} connections`,
         path: '/v1/events',
         body: SINGLE_BODY,
@@ -41,4 +42,22 @@ export async function runEndToEndSingle(stack: BenchStack, size: RunSize, cpuPro
     }
   }
   return [medianRun(baselines), medianRun(singles)];
+}
+
+/**
+ * The same pair with Redis at `appendfsync always`: every write on disk
+ * before Redis answers, so every 202 survives a power loss. Keys end in
+ * `.fsync`; Redis is put back to `everysec` afterwards.
+ */
+export async function runEndToEndSingleFsync(stack: BenchStack, size: RunSize, cpuProfDir?: string): Promise<Measurement[]> {
+  await redisCommand(stack.redis.host, stack.redis.port, 'CONFIG', 'SET', 'appendfsync', 'always');
+  try {
+    const [baseline, single] = await runEndToEndSingle(stack, size, cpuProfDir, '.fsync');
+    return [
+      { ...baseline!, key: `${baseline!.key}.fsync`, label: `${baseline!.label} (appendfsync always)` },
+      { ...single!, label: `${single!.label} (appendfsync always)` },
+    ];
+  } finally {
+    await redisCommand(stack.redis.host, stack.redis.port, 'CONFIG', 'SET', 'appendfsync', 'everysec');
+  }
 }
