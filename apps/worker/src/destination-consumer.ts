@@ -4,7 +4,7 @@ import { assertNever, DeliveryError, isDeliveryError, type DestinationWriter } f
 import { providerOf } from '@pushrail/destinations';
 import type { Logger, PushrailMetrics } from '@pushrail/observability';
 import { scrubSecrets, toError } from '@pushrail/observability';
-import { destinationQueueName, RETRY_SCHEDULE, UNREADABLE_EVENT_ID } from '@pushrail/queue';
+import { destinationQueueName, UNREADABLE_EVENT_ID } from '@pushrail/queue';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
@@ -32,7 +32,7 @@ export interface ConsumerDeps {
   /** Jobs one destination's worker holds at most (alone in its process): enough to fill its batches. */
   jobConcurrency: number;
   /** How long transient failures are retried before the events are dead-lettered, in milliseconds. */
-  retryWindowMs?: number;
+  retryWindowMs: number;
   health: DestinationHealth;
 }
 
@@ -232,8 +232,7 @@ export class DestinationConsumer {
       const failed = (): FailedEvent[] => failedEventsOf(jobId, events);
       switch (error.kind) {
         case 'transient': {
-          const retryWindowMs = this.deps.retryWindowMs ?? RETRY_SCHEDULE.maxAgeSec * 1000;
-          if (Date.now() - job.timestamp > retryWindowMs) {
+          if (Date.now() - job.timestamp > this.deps.retryWindowMs) {
             const expired = new DeliveryError('transient', `still failing after the retry window: ${error.message}`, error.code);
             await this.deadLetterJob(job, failed(), expired);
             throw new UnrecoverableError(failedReason(expired));

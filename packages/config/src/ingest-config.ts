@@ -9,7 +9,7 @@ export const ingestEnvSchema = z
     PUSHRAIL_ENCRYPTION_KEY: f.encryptionKey,
     PUSHRAIL_ENCRYPTION_OLD_KEYS: f.oldEncryptionKeys,
     PUSHRAIL_ADMIN_TOKEN: f.adminToken,
-    PORT: f.port(8080),
+    PORT: f.port(f.DEFAULT_INGEST_PORT),
     PUSHRAIL_INGEST_PROCESSES: f.ingestProcesses,
     PUSHRAIL_ALLOW_PRIVATE_HOSTS: f.booleanFlag,
     LOG_LEVEL: f.logLevel,
