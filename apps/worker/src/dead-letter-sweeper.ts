@@ -1,7 +1,7 @@
 import type { ControlDb } from '@pushrail/control-db';
 import { DELIVERY_ERROR_KINDS, type DeliveryErrorKind } from '@pushrail/destination-core';
 import type { Logger } from '@pushrail/observability';
-import { destinationQueueName, failedSetKey, readDeliverPayload, sweptUpToKey, UNREADABLE_EVENT_ID } from '@pushrail/queue';
+import { deadLetterSweeperLockKey, destinationQueueName, failedSetKey, readDeliverPayload, sweptUpToKey, UNREADABLE_EVENT_ID } from '@pushrail/queue';
 import { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { failedEventsOf, type DeadLetterSink, type FailedEvent } from './dead-letter-sink';
@@ -40,7 +40,7 @@ export class DeadLetterSweeper extends FleetPeriodicTask<number> {
     intervalMs: number,
   ) {
     super(
-      { redis: deps.redis, lockKey: `${deps.prefix}:dead-letter-sweeper`, intervalMs, logger: deps.logger, failureMessage: 'dead-letter sweep failed' },
+      { redis: deps.redis, lockKey: deadLetterSweeperLockKey(deps.prefix), intervalMs, logger: deps.logger, failureMessage: 'dead-letter sweep failed' },
       0,
     );
   }
