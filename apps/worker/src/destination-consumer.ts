@@ -3,7 +3,7 @@ import type { LoadedDestination } from '@pushrail/control-db';
 import { assertNever, DeliveryError, isDeliveryError, type DestinationWriter } from '@pushrail/destination-core';
 import { providerOf } from '@pushrail/destinations';
 import type { Logger, PushrailMetrics } from '@pushrail/observability';
-import { scrubSecrets, toError } from '@pushrail/observability';
+import { MAX_LOGGED_IDS, scrubSecrets, toError } from '@pushrail/observability';
 import { destinationQueueName, UNREADABLE_EVENT_ID } from '@pushrail/queue';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -36,9 +36,6 @@ export interface ConsumerDeps {
   health: DestinationHealth;
 }
 
-/** Event ids named in full in a batch's log line; beyond this the line gives the count only. */
-const LOGGED_EVENT_IDS = 50;
-
 /**
  * The fields that tie a batch's log line to the requests it came from: jobs,
  * event ids and the clients' correlation ids (bounded, so a line stays small).
@@ -50,9 +47,9 @@ export function batchLogFields(parts: BatchPart[]): Record<string, unknown> {
   for (const part of parts) {
     const { ids, correlationIds: partCorrelationIds } = part.events;
     events += ids.length;
-    for (let i = 0; i < ids.length && eventIds.length < LOGGED_EVENT_IDS; i++) eventIds.push(ids[i]!);
+    for (let i = 0; i < ids.length && eventIds.length < MAX_LOGGED_IDS; i++) eventIds.push(ids[i]!);
     for (const correlationId of partCorrelationIds) {
-      if (correlationIds.size >= LOGGED_EVENT_IDS) break;
+      if (correlationIds.size >= MAX_LOGGED_IDS) break;
       if (correlationId) correlationIds.add(correlationId);
     }
   }
