@@ -21,6 +21,7 @@ import { failedEventsOf, type DeadLetterSink, type FailedEvent } from './dead-le
 import { deliverBatch } from './deliver-batch';
 import { EventBatcher, type BatchPart } from './event-batcher';
 import { DeliveryWorker, type DeliverJobData } from './delivery-worker';
+import { failedReason } from './job-failure';
 
 export interface ConsumerDeps {
   redis: Redis;
@@ -54,11 +55,6 @@ export function batchLogFields(parts: BatchPart[]): Record<string, unknown> {
     }
   }
   return { jobIds: parts.map((p) => p.jobId), eventCount: events, eventIds, correlationIds: [...correlationIds] };
-}
-
-/** The text of a failed job's reason: kind and code first, so the sweeper can read them back. */
-export function failedReason(error: DeliveryError): string {
-  return `[${error.kind}:${error.code ?? ''}] ${error.message}`;
 }
 
 /**

@@ -1,4 +1,6 @@
+import { DeliveryError } from '@pushrail/destination-core';
 import { destinationQueueName } from '@pushrail/queue';
+import { failedReason } from '@pushrail/worker';
 import { waitFor } from '@pushrail/testing';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Pipeline, seedEvent } from './pipeline';
@@ -19,7 +21,7 @@ describe('the dead-letter sweeper', () => {
     expect(answer.status).toBe(202);
     const queueName = destinationQueueName(pipeline.destinationId);
     const failing = new Worker(queueName, async () => {
-      throw new UnrecoverableError('[permanent:42P01] relation "pushrail.events" does not exist');
+      throw new UnrecoverableError(failedReason(new DeliveryError('permanent', 'relation "pushrail.events" does not exist', '42P01')));
     }, { connection: pipeline.redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true }), prefix: pipeline.prefix });
     const queue = new Queue(queueName, { connection: pipeline.redis, prefix: pipeline.prefix });
     try {
