@@ -7,7 +7,7 @@ import { ZodError } from 'zod';
  * How long a destination's config is trusted, in milliseconds: a change,
  * pause or delete made through the admin API reaches running consumers within this.
  */
-export const DESTINATION_CACHE_TTL_MS = 2_000;
+const DESTINATION_CACHE_TTL_MS = 2_000;
 
 /**
  * One destination's stored config cannot be read (a tampered ciphertext, a
