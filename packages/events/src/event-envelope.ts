@@ -32,8 +32,8 @@ function isJsonObject(value: unknown): value is Record<string, unknown> {
 /**
  * `payload` and `metadata`: a JSON object, at most MAX_JSON_DEPTH levels
  * deep. A check of the parsed value, not `z.record`: the record schema copies
- * every key of the object into a new one, which made it with the depth walk
- * about 40 % of ingest's validation time per event (bench/RESULTS.md, session 5).
+ * every key of the object into a new one, a large part of ingest's
+ * validation time per event (bench/RESULTS.md).
  * JSON Schema cannot be derived from a check, so the OpenAPI document writes
  * {@link JSON_OBJECT_JSON_SCHEMA} in its place.
  */
