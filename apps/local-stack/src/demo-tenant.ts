@@ -51,7 +51,7 @@ export function writerPasswordFor(previous: DemoRecord | undefined): string {
 }
 
 /**
- * The seed's destination (DESIGN.md) pointed at the demo database: TLS off
+ * The seed's destination (docs/design.md) pointed at the demo database: TLS off
  * (the local server has no certificate) and the writer's password.
  */
 function demoDestinationConfig(target: DemoTarget): Record<string, unknown> {

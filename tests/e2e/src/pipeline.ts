@@ -303,7 +303,7 @@ export class Pipeline {
   }
 }
 
-/** The seed's example event (DESIGN.md), a fresh copy with `overrides` on top. */
+/** The seed's example event (docs/design.md), a fresh copy with `overrides` on top. */
 export function seedEvent(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return { ...structuredClone(EXAMPLE_EVENT), ...overrides };
 }

@@ -7,7 +7,7 @@ import { replayableEvent, type RedriveSkipReason } from './replayable-event';
 /** Dead letters read per page of a redrive by filter: 100,000 of them never sit in memory at once. */
 const REDRIVE_PAGE_SIZE = 1000;
 
-/** Events per `deliver` job a redrive enqueues: the largest batch a destination takes (DESIGN.md). */
+/** Events per `deliver` job a redrive enqueues: the largest batch a destination takes (docs/design.md). */
 const REDRIVE_JOB_SIZE = 1000;
 
 export interface RedriveOutcome {
