@@ -1,7 +1,7 @@
+import { DEFAULT_ADMIN_URL } from '@pushrail/config';
 import { scrubSecrets, toError } from '@pushrail/observability';
 import { Command, CommanderError } from 'commander';
 import { oneLine } from './admin-client';
-import { DEFAULT_ADMIN_URL } from '@pushrail/config';
 import { registerDeadLetters } from './commands/dead-letters';
 import { registerDestinations } from './commands/destinations';
 import { registerKeys } from './commands/keys';
