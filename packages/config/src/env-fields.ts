@@ -92,3 +92,18 @@ export function optionalWithoutDefault(field: z.ZodType<unknown, string | undefi
       if (!result.success) for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', message: issue.message });
     });
 }
+
+/**
+ * What every command that reads destinations' secrets needs: the control
+ * database and the encryption keys (ingest, worker, reencrypt).
+ */
+export const controlStoreFields = {
+  DATABASE_URL: databaseUrl,
+  PUSHRAIL_ENCRYPTION_KEY: encryptionKey,
+  PUSHRAIL_ENCRYPTION_OLD_KEYS: oldEncryptionKeys,
+};
+
+/** {@link controlStoreFields}, parsed, under the names the code uses. */
+export function controlStoreOf(env: { DATABASE_URL: string; PUSHRAIL_ENCRYPTION_KEY: string; PUSHRAIL_ENCRYPTION_OLD_KEYS: string[] }) {
+  return { databaseUrl: env.DATABASE_URL, encryptionKey: env.PUSHRAIL_ENCRYPTION_KEY, oldEncryptionKeys: env.PUSHRAIL_ENCRYPTION_OLD_KEYS };
+}

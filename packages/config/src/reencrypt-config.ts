@@ -6,17 +6,7 @@ import { parseEnv } from './parse-env';
  * `pnpm reencrypt` and `pushrail keys reencrypt`: the control database, the
  * key to re-encrypt under, and the old keys still accepted for decryption.
  */
-export const reencryptEnvSchema = z
-  .object({
-    DATABASE_URL: f.databaseUrl,
-    PUSHRAIL_ENCRYPTION_KEY: f.encryptionKey,
-    PUSHRAIL_ENCRYPTION_OLD_KEYS: f.oldEncryptionKeys,
-  })
-  .transform((env) => ({
-    databaseUrl: env.DATABASE_URL,
-    encryptionKey: env.PUSHRAIL_ENCRYPTION_KEY,
-    oldEncryptionKeys: env.PUSHRAIL_ENCRYPTION_OLD_KEYS,
-  }));
+export const reencryptEnvSchema = z.object(f.controlStoreFields).transform(f.controlStoreOf);
 
 export type ReencryptEnv = z.infer<typeof reencryptEnvSchema>;
 

@@ -42,9 +42,7 @@ export function defaultWorkerTuning(): WorkerTuning {
 export const workerEnvSchema = z
   .object({
     REDIS_URL: f.redisUrl,
-    DATABASE_URL: f.databaseUrl,
-    PUSHRAIL_ENCRYPTION_KEY: f.encryptionKey,
-    PUSHRAIL_ENCRYPTION_OLD_KEYS: f.oldEncryptionKeys,
+    ...f.controlStoreFields,
     WORKER_METRICS_PORT: f.port(f.DEFAULT_WORKER_METRICS_PORT),
     PUSHRAIL_ALLOW_PRIVATE_HOSTS: f.booleanFlag,
     LOG_LEVEL: f.logLevel,
@@ -53,9 +51,7 @@ export const workerEnvSchema = z
   })
   .transform((env) => ({
     redisUrl: env.REDIS_URL,
-    databaseUrl: env.DATABASE_URL,
-    encryptionKey: env.PUSHRAIL_ENCRYPTION_KEY,
-    oldEncryptionKeys: env.PUSHRAIL_ENCRYPTION_OLD_KEYS,
+    ...f.controlStoreOf(env),
     metricsPort: env.WORKER_METRICS_PORT,
     allowPrivateHosts: env.PUSHRAIL_ALLOW_PRIVATE_HOSTS,
     logLevel: env.LOG_LEVEL,
