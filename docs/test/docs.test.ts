@@ -154,6 +154,18 @@ describe('commands the documents name', () => {
   });
 });
 
+describe('docs/design.md, "Metrics"', () => {
+  it('names every metric the code registers', () => {
+    const design = read('docs/design.md');
+    const files = execFileSync('git', ['ls-files', 'apps/*/src/*.ts', 'packages/*/src/*.ts', 'packages/*/*/src/*.ts'], { cwd: ROOT, encoding: 'utf8' })
+      .split('\n')
+      .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts') && fs.existsSync(path.join(ROOT, file)));
+    const registered = new Set(files.flatMap((file) => [...read(file).matchAll(/name: '(pushrail_[a-z_]+)'/g)].map((m) => m[1]!)));
+    expect(registered.size).toBeGreaterThan(5);
+    for (const metric of registered) expect({ metric, documented: design.includes(`\`${metric}\``) }).toEqual({ metric, documented: true });
+  });
+});
+
 describe('the design document', () => {
   it('is the one in the repository: no file cites a DESIGN.md outside it (bench/RESULTS.md is history)', () => {
     const files = execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' })
