@@ -18,8 +18,9 @@ for (const name of ['events', 'config', 'observability', 'crypto', 'queue', 'con
 for (const name of ['ingest', 'worker']) sourceOf[`@pushrail/${name}`] = `apps/${name}/src/index.ts`;
 
 module.exports = {
-  testEnvironment: 'node',
-  roots: ['<rootDir>/apps', '<rootDir>/packages', '<rootDir>/infra', '<rootDir>/tests', '<rootDir>/bench'],
+  // Node's environment, plus a check that each test file closes what it opened.
+  testEnvironment: '<rootDir>/packages/testing/jest-leak-checking-environment.js',
+  roots: ['<rootDir>/apps', '<rootDir>/packages', '<rootDir>/infra', '<rootDir>/docs', '<rootDir>/tests', '<rootDir>/bench'],
   testMatch: ['**/src/**/*.test.ts', '**/test/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }] },

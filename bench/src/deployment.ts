@@ -203,7 +203,7 @@ function maxDefined(values: Array<number | undefined>): number | undefined {
   return defined.length > 0 ? Math.max(...defined) : undefined;
 }
 
-/** Environment shared by ingest and worker: DESIGN.md's variables, nothing else. */
+/** Environment shared by ingest and worker: docs/design.md's variables, nothing else. */
 function baseEnv(stack: BenchStack, prefix: string): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,

@@ -39,8 +39,8 @@ export interface RunSize {
   /**
    * Runs of each of the two lines the drain and batch goals divide by and
    * into, the 4-connection ceiling and the 1-destination drain; each line is
-   * its median run. Single runs of them moved by up to 30 % minutes apart
-   * (bench/RESULTS.md, session 5).
+   * its median run, because single runs of them move by up to 30 % minutes
+   * apart on this machine (bench/RESULTS.md).
    */
   goalLineRuns: number;
   steadyRatePerSec: number;

@@ -1,7 +1,7 @@
 import { deriveEventId, EXAMPLE_EVENT, type EventEnvelope, type QueuedEvent } from '@pushrail/events';
 
 /**
- * The seed's example event (DESIGN.md) without its idempotencyKey, so every
+ * The seed's example event (docs/design.md) without its idempotencyKey, so every
  * copy gets a fresh time-ordered UUIDv7, as events without a key do at
  * ingest. About 370 bytes of JSON.
  */

@@ -1,7 +1,8 @@
 /**
  * Checks the operator-facing files under infra/, docker-compose.yml and
- * .dockerignore against the contract in DESIGN.md: metric names, environment
- * variables, ports, routes and commands. These files are read by Prometheus,
+ * .dockerignore against the contract in docs/design.md and the code: metric
+ * names, environment variables (the ones the config schemas in
+ * packages/config declare), ports, routes and commands. These files are read by Prometheus,
  * Grafana, Docker and Kubernetes, none of which run in CI, so a typo in a
  * metric name would otherwise only show as an alert that never fires.
  *
@@ -13,6 +14,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { ENV_VARIABLES_BY_PROCESS } from '@pushrail/config';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const INFRA = path.join(ROOT, 'infra');
@@ -45,17 +47,20 @@ const KNOWN_SERIES = new Set([
   'up',
 ]);
 
-/** DESIGN.md, "Environment": the only variables the processes read. */
-const DESIGN_ENV = new Set([
-  'REDIS_URL',
-  'DATABASE_URL',
-  'PUSHRAIL_ENCRYPTION_KEY',
-  'PUSHRAIL_ADMIN_TOKEN',
-  'PORT',
-  'WORKER_METRICS_PORT',
-  'PUSHRAIL_ALLOW_PRIVATE_HOSTS',
-  'LOG_LEVEL',
-]);
+/** What each deployed process reads: its schema's variables (packages/config), nothing else. */
+const PROCESS_ENV = {
+  ingest: new Set(ENV_VARIABLES_BY_PROCESS.ingest),
+  worker: new Set(ENV_VARIABLES_BY_PROCESS.worker),
+  migrate: new Set(ENV_VARIABLES_BY_PROCESS.migrate),
+} as const;
+/** Every variable some deployed process reads. */
+const DEPLOYED_ENV = new Set([...PROCESS_ENV.ingest, ...PROCESS_ENV.worker, ...PROCESS_ENV.migrate]);
+/** The process each Kubernetes workload runs. */
+const PROCESS_OF_WORKLOAD: Record<string, keyof typeof PROCESS_ENV> = {
+  'pushrail-ingest': 'ingest',
+  'pushrail-worker': 'worker',
+  'pushrail-migrate': 'migrate',
+};
 /** Variables docker-compose.yml interpolates that configure images, not Pushrail. */
 const COMPOSE_ONLY_VARS = new Set([
   'CONTROL_DB_PASSWORD',
@@ -502,9 +507,9 @@ describe('docker-compose.yml', () => {
     expect(services.ingest.depends_on.migrate.condition).toBe('service_completed_successfully');
   });
 
-  it('gives the Pushrail processes only the variables of DESIGN.md', () => {
-    for (const name of ['migrate', 'ingest', 'worker']) {
-      const extra = Object.keys(services[name].environment).filter((k) => !DESIGN_ENV.has(k));
+  it('gives each Pushrail process only variables its config schema declares', () => {
+    for (const name of ['migrate', 'ingest', 'worker'] as const) {
+      const extra = Object.keys(services[name].environment).filter((k) => !PROCESS_ENV[name].has(k));
       expect({ service: name, extra }).toEqual({ service: name, extra: [] });
     }
     expect(services.ingest.environment.PUSHRAIL_ALLOW_PRIVATE_HOSTS).toBe('true');
@@ -517,7 +522,7 @@ describe('docker-compose.yml', () => {
   it('takes every secret from .env, required, and documents each one', () => {
     const text = read('docker-compose.yml');
     const interpolated = new Set([...text.matchAll(/\$\{([A-Z0-9_]+)(:?[-?][^}]*)?\}/g)].map((m) => m[1]!));
-    const unknown = [...interpolated].filter((v) => !DESIGN_ENV.has(v) && !COMPOSE_ONLY_VARS.has(v));
+    const unknown = [...interpolated].filter((v) => !DEPLOYED_ENV.has(v) && !COMPOSE_ONLY_VARS.has(v));
     expect(unknown).toEqual([]);
     for (const secret of ['PUSHRAIL_ENCRYPTION_KEY', 'PUSHRAIL_ADMIN_TOKEN', ...COMPOSE_ONLY_VARS]) {
       expect(text).toMatch(new RegExp(`\\$\\{${secret}:\\?`));
@@ -639,11 +644,13 @@ describe('Kubernetes manifests', () => {
     for (const value of Object.values(secret.stringData as Record<string, string>)) expect(value).toContain('CHANGE_ME');
   });
 
-  it('pass only DESIGN.md variables, from keys the ConfigMap and Secret define', () => {
+  it('pass each process only variables its config schema declares, from keys the ConfigMap and Secret define', () => {
     for (const w of workloads) {
+      const process = PROCESS_OF_WORKLOAD[w.metadata.name];
+      expect({ workload: w.metadata.name, known: process !== undefined }).toEqual({ workload: w.metadata.name, known: true });
       for (const c of w.spec.template.spec.containers) {
         for (const e of c.env ?? []) {
-          expect({ workload: w.metadata.name, env: e.name, known: DESIGN_ENV.has(e.name) }).toMatchObject({ known: true });
+          expect({ workload: w.metadata.name, env: e.name, read: PROCESS_ENV[process!].has(e.name) }).toMatchObject({ read: true });
           const cm = e.valueFrom?.configMapKeyRef;
           const sk = e.valueFrom?.secretKeyRef;
           if (cm) expect({ env: e.name, inConfigMap: cm.name === 'pushrail' && cm.key in configMap.data }).toMatchObject({ inConfigMap: true });
@@ -652,8 +659,9 @@ describe('Kubernetes manifests', () => {
         expect(c.envFrom).toBeUndefined();
       }
     }
-    for (const key of Object.keys(configMap.data)) expect(DESIGN_ENV.has(key)).toBe(true);
-    for (const key of Object.keys(secret.stringData)) expect(DESIGN_ENV.has(key)).toBe(true);
+    for (const key of [...Object.keys(configMap.data), ...Object.keys(secret.stringData)]) {
+      expect({ key, read: DEPLOYED_ENV.has(key) }).toEqual({ key, read: true });
+    }
     expect(configMap.data.PORT).toBe('8080');
     expect(configMap.data.WORKER_METRICS_PORT).toBe('9091');
   });
@@ -711,6 +719,6 @@ describe('infra/README.md', () => {
     const alerts = parseYaml(read('infra/prometheus/alerts.yml')).groups.flatMap((g: Yaml) => g.rules.map((r: Yaml) => r.alert));
     for (const alert of alerts) expect({ alert, documented: readme.includes(`### ${alert}`) }).toEqual({ alert, documented: true });
     expect(readme).toContain("node -e \"console.log(require('crypto').randomBytes(32).toString('base64'))\"");
-    for (const v of DESIGN_ENV) expect({ v, documented: readme.includes(v) }).toEqual({ v, documented: true });
+    for (const v of DEPLOYED_ENV) expect({ v, documented: readme.includes(`| \`${v}\` |`) }).toEqual({ v, documented: true });
   });
 });

@@ -1,8 +1,6 @@
+import type { CliEnv } from '@pushrail/config';
 import { scrubSecrets } from '@pushrail/observability';
 import { UsageError } from './errors';
-
-/** Where the admin API listens when neither --url nor PUSHRAIL_URL says otherwise (ingest's default PORT). */
-export const DEFAULT_URL = 'http://127.0.0.1:8080';
 
 /** What the admin commands need to reach the API. */
 export interface AdminConfig {
@@ -17,12 +15,13 @@ export interface GlobalOptions {
 }
 
 /**
- * The one place the CLI reads its environment for the admin API: a flag
- * wins over its variable, the variable over the default. The token is
- * required and never echoed back in any message.
+ * The admin API's address and token: a flag wins over its variable, the
+ * variable over the schema's default (@pushrail/config's cliEnvSchema, the
+ * environment parsed once). The token is required and never echoed back in
+ * any message.
  */
-export function resolveAdminConfig(options: GlobalOptions, env: NodeJS.ProcessEnv): AdminConfig {
-  const rawUrl = options.url ?? nonEmpty(env.PUSHRAIL_URL) ?? DEFAULT_URL;
+export function resolveAdminConfig(options: GlobalOptions, env: CliEnv): AdminConfig {
+  const rawUrl = nonEmpty(options.url) ?? env.url;
   let url: URL;
   try {
     url = new URL(rawUrl);
@@ -32,18 +31,11 @@ export function resolveAdminConfig(options: GlobalOptions, env: NodeJS.ProcessEn
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new UsageError(`--url / PUSHRAIL_URL must be an http(s) URL, got ${url.protocol} one`);
   }
-  const token = nonEmpty(options.token) ?? nonEmpty(env.PUSHRAIL_ADMIN_TOKEN);
+  const token = nonEmpty(options.token) ?? env.adminToken;
   if (token === undefined) {
     throw new UsageError('the admin token is required: set PUSHRAIL_ADMIN_TOKEN (or pass --token)');
   }
   return { url, token };
-}
-
-/** `pushrail migrate` talks to the control database directly, like `pnpm migrate`. */
-export function resolveDatabaseUrl(env: NodeJS.ProcessEnv): string {
-  const url = nonEmpty(env.DATABASE_URL);
-  if (url === undefined) throw new UsageError('DATABASE_URL is required (the control database, a postgres:// URL)');
-  return url;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -1,3 +1,4 @@
+import { loadCliEnv, type CliEnv } from '@pushrail/config';
 import type { Command } from 'commander';
 import { AdminClient } from './admin-client';
 import { resolveAdminConfig, type GlobalOptions } from './cli-config';
@@ -8,16 +9,21 @@ export class CliContext {
   /** Values no message may print (the admin token), collected as they are resolved. */
   readonly secrets = new Set<string>();
 
+  /** The admin commands' variables, parsed once. */
+  private readonly cliEnv: CliEnv;
+
   constructor(
     readonly output: Output,
+    /** The whole environment: `migrate` and `keys reencrypt` parse it with their own schemas. */
     readonly env: NodeJS.ProcessEnv,
   ) {
-    if (env.PUSHRAIL_ADMIN_TOKEN) this.secrets.add(env.PUSHRAIL_ADMIN_TOKEN);
+    this.cliEnv = loadCliEnv(env);
+    if (this.cliEnv.adminToken) this.secrets.add(this.cliEnv.adminToken);
   }
 
   /** The admin API client, configured from the command's global options and the environment. */
   client(command: Command): AdminClient {
-    const config = resolveAdminConfig(command.optsWithGlobals<GlobalOptions>(), this.env);
+    const config = resolveAdminConfig(command.optsWithGlobals<GlobalOptions>(), this.cliEnv);
     this.secrets.add(config.token);
     return new AdminClient(config);
   }

@@ -9,7 +9,7 @@ export interface Streams {
 /** Longest text a list's cell shows, in characters; `get`/`show` and `--json` give more. */
 export const MAX_CELL = 60;
 /** Longest text one field of a `get`/`show` shows, in characters (a PEM would flood the screen); `--json` gives all. */
-export const MAX_FIELD = 300;
+const MAX_FIELD = 300;
 
 /**
  * Results as tables for people or raw JSON for scripts (`--json`). Tables

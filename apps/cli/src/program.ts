@@ -1,7 +1,7 @@
+import { DEFAULT_ADMIN_URL } from '@pushrail/config';
 import { scrubSecrets, toError } from '@pushrail/observability';
 import { Command, CommanderError } from 'commander';
 import { oneLine } from './admin-client';
-import { DEFAULT_URL } from './cli-config';
 import { registerDeadLetters } from './commands/dead-letters';
 import { registerDestinations } from './commands/destinations';
 import { registerKeys } from './commands/keys';
@@ -22,7 +22,7 @@ const COMMANDER_SUCCESS = new Set(['commander.helpDisplayed', 'commander.version
 export function createProgram(ctx: CliContext): Command {
   const program = new Command('pushrail')
     .description('Operate Pushrail from a terminal: tenants, write keys, destinations, dead letters, migrations.')
-    .option('--url <url>', `the admin API (env PUSHRAIL_URL, default ${DEFAULT_URL})`)
+    .option('--url <url>', `the admin API (env PUSHRAIL_URL, default ${DEFAULT_ADMIN_URL})`)
     .option('--token <token>', 'the admin token (prefer env PUSHRAIL_ADMIN_TOKEN: a flag shows in ps)')
     .exitOverride()
     .showSuggestionAfterError(true)

@@ -20,7 +20,7 @@ export interface RedriveByIdsResult extends RedriveAnswer {
   requested: number;
 }
 
-/** Redrive filters (DESIGN.md): a destination, optionally narrowed by error kind and dead-lettered time. */
+/** Redrive filters (docs/design.md): a destination, optionally narrowed by error kind and dead-lettered time. */
 export interface RedriveFilter {
   destinationId: string;
   errorKind?: string;

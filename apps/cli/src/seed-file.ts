@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { CliError } from './errors';
 
 /**
- * Reads a destination config file: the seed's JSON shape (DESIGN.md). The
+ * Reads a destination config file: the seed's JSON shape (docs/design.md). The
  * file holds a password, so no error quotes its contents (V8's JSON errors
  * quote the text around the fault; only the position is kept).
  */

@@ -7,20 +7,18 @@ import { requireAdmin } from './admin-auth';
 import { BULL_BOARD_PATH, bullBoardRouter } from './bull-board';
 import { registerFleetGauges } from './fleet-metrics';
 import { EventIntake } from './event-intake';
-import { errorHandler, notFoundHandler, requireJsonIfBody } from './http-errors';
+import { errorHandler, MAX_BODY_BYTES, notFoundHandler, requireJsonIfBody } from './http-errors';
 import { deadLetterRoutes } from './routes/admin/dead-letters';
 import { destinationRoutes } from './routes/admin/destinations';
 import { tenantRoutes } from './routes/admin/tenants';
 import { EventHandlers } from './routes/event-handlers';
-import { eventFastPath, mountBeforeExpress } from './event-fast-path';
+import { eventFastPath } from './event-fast-path';
+import { mountBeforeExpress } from './express-app-handle';
 import { healthRoutes } from './routes/health';
 import { openApiRoutes } from './routes/openapi';
 import { TenantDestinations } from './tenant-destinations';
 import { TenantRateLimiter } from './tenant-rate-limit';
 import { WriteKeyAuthenticator } from './write-key-auth';
-
-/** Largest request body, in bytes (DESIGN.md limits). */
-export const MAX_BODY = '5mb';
 
 export interface IngestDeps {
   db: ControlDb;
@@ -60,7 +58,7 @@ export function createApp(deps: IngestDeps): Ingest {
   // Everything under /admin (the API, Bull Board, unknown paths) is behind the token, checked before the body is read.
   app.use('/admin', requireAdmin(deps.adminToken), requireJsonIfBody);
   app.use(BULL_BOARD_PATH, bullBoardRouter(deps));
-  app.use(express.json({ limit: MAX_BODY, type: 'application/json', strict: false }));
+  app.use(express.json({ limit: MAX_BODY_BYTES, type: 'application/json', strict: false }));
   app.use(
     '/admin/v1',
     requireAdmin(deps.adminToken),

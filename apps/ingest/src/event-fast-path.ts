@@ -1,12 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@pushrail/observability';
-import { scrubSecrets, toError } from '@pushrail/observability';
-import type { Express } from 'express';
-import { HttpError } from './http-errors';
+import { toError } from '@pushrail/observability';
+import { bodyTooLarge, errorBody, HttpError, MAX_BODY_BYTES } from './http-errors';
 import type { EventHandlers } from './routes/event-handlers';
-
-/** Largest request body, in bytes (DESIGN.md: 5 MB). */
-export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
 /** `application/json`, with no charset or UTF-8 (JSON is UTF-8; a body in another charset is refused). */
 const JSON_CONTENT_TYPE = /^application\/json\s*(;\s*charset\s*=\s*"?utf-?8"?\s*)?$/i;
@@ -18,7 +14,7 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 }
 
 function sendError(res: ServerResponse, error: HttpError): void {
-  send(res, error.status, { error: { code: error.code, message: scrubSecrets(error.message), ...error.details } }, error.headers);
+  send(res, error.status, errorBody(error), error.headers);
 }
 
 /** Reads the body up to MAX_BODY_BYTES; rejects with a 413 HttpError beyond. */
@@ -26,7 +22,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > MAX_BODY_BYTES) {
-      reject(new HttpError('payload_too_large', 'the body is larger than the 5 MB limit'));
+      reject(bodyTooLarge());
       return;
     }
     const chunks: Buffer[] = [];
@@ -34,7 +30,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
-        reject(new HttpError('payload_too_large', 'the body is larger than the 5 MB limit'));
+        reject(bodyTooLarge());
         req.removeAllListeners('data');
         req.resume();
         return;
@@ -85,19 +81,5 @@ export function eventFastPath(handlers: EventHandlers, logger: Logger): (req: In
       }
     })();
     return true;
-  };
-}
-
-/**
- * Puts the fast path in front of an express app, before express's own
- * request handling and router: express calls `app.handle(req, res, next)`
- * for every request (express 5, lib/express.js), so wrapping it keeps
- * `app.listen` and every caller unchanged. Measured: going through express's
- * router just to reach a first middleware cost ~8 % of ingest's CPU per event.
- */
-export function mountBeforeExpress(app: Express, fastPath: (req: IncomingMessage, res: ServerResponse) => boolean): void {
-  const expressHandle = (app as unknown as { handle: (req: IncomingMessage, res: ServerResponse, next?: unknown) => void }).handle.bind(app);
-  (app as unknown as { handle: typeof expressHandle }).handle = (req, res, next) => {
-    if (!fastPath(req, res)) expressHandle(req, res, next);
   };
 }

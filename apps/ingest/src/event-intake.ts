@@ -7,13 +7,12 @@ import {
   type QueuedEvent,
 } from '@pushrail/events';
 import type { EventProducer } from '@pushrail/queue';
-import type { Logger, PushrailMetrics } from '@pushrail/observability';
+import { MAX_LOGGED_IDS, type Logger, type PushrailMetrics } from '@pushrail/observability';
 import { GroupCommitter } from './group-commit';
 import { formatPath, HttpError, zodIssues, type Issue } from './http-errors';
 import { routesFor, type TenantDestinations } from './tenant-destinations';
 
 /** Event ids named in full in an 'events queued' log line (debug level); beyond this, the count. */
-const LOGGED_EVENT_IDS = 50;
 
 /** Spacing of group-commit rounds for single events, in milliseconds: the longest a request waits to share a write. */
 const GROUP_COMMIT_DELAY_MS = 2;
@@ -114,8 +113,8 @@ export class EventIntake {
           destinationId,
           jobId,
           eventCount: events.length,
-          eventIds: events.slice(0, LOGGED_EVENT_IDS).map((e) => e.id),
-          correlationIds: [...new Set(events.map((e) => e.event.correlationId).filter((c): c is string => c !== undefined))].slice(0, LOGGED_EVENT_IDS),
+          eventIds: events.slice(0, MAX_LOGGED_IDS).map((e) => e.id),
+          correlationIds: [...new Set(events.map((e) => e.event.correlationId).filter((c): c is string => c !== undefined))].slice(0, MAX_LOGGED_IDS),
         },
         'events queued',
       );

@@ -68,8 +68,17 @@ export function zodIssues(issues: readonly z.core.$ZodIssue[], prefix: ReadonlyA
   });
 }
 
-export function invalidRequest(issues: Issue[], message = 'the request body is invalid'): HttpError {
-  return new HttpError('invalid_request', message, { issues });
+/** Largest request body, in bytes (docs/design.md: 5 MB). */
+export const MAX_BODY_BYTES = 5 * 1024 * 1024;
+
+/** The 413 for a body over MAX_BODY_BYTES, whichever reader found it. */
+export function bodyTooLarge(): HttpError {
+  return new HttpError('payload_too_large', `the body is larger than the ${MAX_BODY_BYTES / (1024 * 1024)} MB limit`);
+}
+
+/** The one JSON shape of every error answer: `{"error":{"code","message",…}}`, secrets scrubbed from the message. */
+export function errorBody(error: HttpError): { error: Record<string, unknown> } {
+  return { error: { code: error.code, message: scrubSecrets(error.message), ...error.details } };
 }
 
 /** 404 for any route that does not exist, in the same JSON shape. */
@@ -89,8 +98,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const parserType = (thrown as { type?: string }).type;
     if (error instanceof HttpError) httpError = error;
     else if (parserType === 'entity.parse.failed') httpError = new HttpError('invalid_json', 'the body is not valid JSON');
-    else if (parserType === 'entity.too.large')
-      httpError = new HttpError('payload_too_large', 'the body is larger than the 5 MB limit');
+    else if (parserType === 'entity.too.large') httpError = bodyTooLarge();
     else if (parserType === 'encoding.unsupported' || parserType === 'charset.unsupported')
       httpError = new HttpError('unsupported_media_type', 'the body must be UTF-8 JSON');
     else if (parserType === 'request.aborted') {
@@ -104,20 +112,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.destroy();
       return;
     }
-    res.status(httpError.status).set(httpError.headers).json({
-      error: { code: httpError.code, message: scrubSecrets(httpError.message), ...httpError.details },
-    });
+    res.status(httpError.status).set(httpError.headers).json(errorBody(httpError));
   };
 }
-
-/** 415 unless the request says it is JSON. */
-export const requireJson: RequestHandler = (req, _res, next) => {
-  if (!req.is('application/json')) {
-    next(new HttpError('unsupported_media_type', 'Content-Type must be application/json'));
-    return;
-  }
-  next();
-};
 
 /** 415 when a request carries a body that does not say it is JSON; a request without a body passes (admin GET, DELETE, POST …/pause). */
 export const requireJsonIfBody: RequestHandler = (req, _res, next) => {

@@ -3,7 +3,7 @@ import { matchesEventTypes } from '@pushrail/destination-core';
 import { LRUCache } from 'lru-cache';
 
 /** How long a tenant's destination list is trusted, in milliseconds: a new destination gets events within this. */
-export const TENANT_DESTINATIONS_TTL_MS = 1_000;
+const TENANT_DESTINATIONS_TTL_MS = 1_000;
 
 /** The destinations each tenant's events go to, with their event type filters, cached briefly. */
 export class TenantDestinations {

@@ -1,3 +1,4 @@
+import { tenantRateBucketKey } from '@pushrail/queue';
 import type { Redis } from 'ioredis';
 
 /**
@@ -52,7 +53,7 @@ export class TenantRateLimiter {
 
   async take(tenantId: string, rateLimitPerSec: number | null, events: number): Promise<RateDecision> {
     if (rateLimitPerSec === null) return { allowed: true, retryAfterSec: 0 };
-    const waitMs = Number(await this.redis.eval(TAKE_TOKENS, 1, `${this.prefix}:rate:{${tenantId}}`, rateLimitPerSec, events));
+    const waitMs = Number(await this.redis.eval(TAKE_TOKENS, 1, tenantRateBucketKey(this.prefix, tenantId), rateLimitPerSec, events));
     return waitMs === 0 ? { allowed: true, retryAfterSec: 0 } : { allowed: false, retryAfterSec: Math.max(1, Math.ceil(waitMs / 1000)) };
   }
 }

@@ -8,7 +8,7 @@ import { HttpError } from './http-errors';
  * working on every ingest process within this, without any signalling
  * between processes (the contract says within 1 second).
  */
-export const WRITE_KEY_CACHE_TTL_MS = 500;
+const WRITE_KEY_CACHE_TTL_MS = 500;
 
 /** Maps `Authorization: Bearer <write key>` to its tenant, with a short cache. */
 export class WriteKeyAuthenticator {

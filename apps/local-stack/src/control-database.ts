@@ -17,7 +17,7 @@ export function withDatabase(url: string, database: string): string {
 }
 
 /** The database a URL names. */
-export function databaseOf(url: string): string {
+function databaseOf(url: string): string {
   return decodeURIComponent(new URL(url).pathname.replace(/^\//, '')) || MAINTENANCE_DATABASE;
 }
 

@@ -5,7 +5,7 @@ import type { AdminClient, DestinationSummary } from './admin-client';
 import { DEMO_DATABASE, DEMO_SCHEMA, DEMO_TABLE, WRITER_ROLE } from './demo-database';
 import { readPrivateJsonFile, writePrivateJsonFile } from './private-json-file';
 
-export const DEMO_TENANT_NAME = 'Acme (pnpm start demo)';
+const DEMO_TENANT_NAME = 'Acme (pnpm start demo)';
 
 /** Random bytes in the writer role's generated password (base64url, 32 characters). */
 const WRITER_PASSWORD_BYTES = 24;
@@ -37,7 +37,7 @@ export interface DemoSetup {
   reused: { tenant: boolean; writeKey: boolean; destination: boolean };
 }
 
-export function demoFile(home: string): string {
+function demoFile(home: string): string {
   return path.join(home, 'demo.json');
 }
 
@@ -51,10 +51,10 @@ export function writerPasswordFor(previous: DemoRecord | undefined): string {
 }
 
 /**
- * The seed's destination (DESIGN.md) pointed at the demo database: TLS off
+ * The seed's destination (docs/design.md) pointed at the demo database: TLS off
  * (the local server has no certificate) and the writer's password.
  */
-export function demoDestinationConfig(target: DemoTarget): Record<string, unknown> {
+function demoDestinationConfig(target: DemoTarget): Record<string, unknown> {
   return {
     type: 'POSTGRES',
     name: 'Customer Postgres',

@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { ConfigError, loadLocalStackEnv, type LocalStackEnv } from '@pushrail/config';
 import { redactUrl, toError } from '@pushrail/testing';
 import { WORKER_NODE_FLAGS } from '@pushrail/worker/node-flags';
 import { AdminClient } from './admin-client';
@@ -14,13 +15,13 @@ import { StackChild } from './child-process';
 import { CONTROL_DATABASE, prepareControlDatabase, withDatabase } from './control-database';
 import { DEMO_DATABASE, prepareDemoDatabase } from './demo-database';
 import { ensureDemoTenant, loadDemoRecord, writerPasswordFor } from './demo-tenant';
-import { ConfigError, loadLocalStackEnv, REPO_ROOT, type LocalStackEnv } from './env';
 import { HomeLock } from './home-lock';
 import { Lifecycle, StackStoppingError } from './lifecycle';
 import { choosePort } from './ports';
 import { findPsql } from './psql-path';
 import { describeExit, waitUntilReady } from './readiness';
 import { renderReadyBanner } from './ready-banner';
+import { DEFAULT_HOME, REPO_ROOT } from './repo-root';
 import { loadOrCreateSecrets } from './secrets';
 import { startStackServers } from './stack-servers';
 import { complain, say } from './terminal';
@@ -80,7 +81,7 @@ function main(): void {
 
 function parseEnvOrExit(): LocalStackEnv {
   try {
-    return loadLocalStackEnv(process.env);
+    return loadLocalStackEnv(process.env, DEFAULT_HOME);
   } catch (err) {
     const message = err instanceof ConfigError ? err.message : `invalid configuration: ${toError(err).message}`;
     process.stderr.write(`pnpm start: ${message}\n`);

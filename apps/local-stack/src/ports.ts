@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { getFreePort } from '@pushrail/testing';
-import type { RequestedPort } from './env';
+import type { RequestedPort } from '@pushrail/config';
 
 /**
  * Whether `port` can be bound on every interface right now, the way ingest

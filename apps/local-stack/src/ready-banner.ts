@@ -1,6 +1,6 @@
 import { EXAMPLE_EVENT } from '@pushrail/events';
 
-/** The seed's example event (DESIGN.md), sent by the printed curl. */
+/** The seed's example event (docs/design.md), sent by the printed curl. */
 export const SEED_EVENT = EXAMPLE_EVENT;
 
 /** The line a script waits for: everything below it works once it is printed. */

@@ -1,23 +1,14 @@
 import type { ControlDb } from '@pushrail/control-db';
-import { DELIVERY_ERROR_KINDS, type DeliveryErrorKind } from '@pushrail/destination-core';
 import type { Logger } from '@pushrail/observability';
-import { destinationQueueName, failedSetKey, readDeliverPayload, sweptUpToKey, UNREADABLE_EVENT_ID } from '@pushrail/queue';
+import { deadLetterSweeperLockKey, destinationQueueName, failedSetKey, readDeliverPayload, sweptUpToKey, UNREADABLE_EVENT_ID } from '@pushrail/queue';
 import { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { failedEventsOf, type DeadLetterSink, type FailedEvent } from './dead-letter-sink';
 import { FleetPeriodicTask } from './fleet-periodic-task';
+import { parseFailedReason } from './job-failure';
 
 /** Failed jobs read per destination per round. */
 const PAGE = 200;
-
-/** Reads `[kind:code] message` (see failedReason) back; anything else is a permanent failure of unknown code. */
-export function parseFailedReason(reason: string | undefined): { kind: DeliveryErrorKind; code: string | undefined; message: string } {
-  const match = /^\[([a-z_]+):([^\]]*)\] ([\s\S]*)$/.exec(reason ?? '');
-  if (match && DELIVERY_ERROR_KINDS.includes(match[1] as DeliveryErrorKind)) {
-    return { kind: match[1] as DeliveryErrorKind, code: match[2] || undefined, message: match[3]! };
-  }
-  return { kind: 'permanent', code: undefined, message: reason || 'job failed without a reason' };
-}
 
 /** Events of a failed job's payload, whatever shape it has (an invalid payload is kept as one raw entry). */
 function eventsOf(job: Job): FailedEvent[] {
@@ -40,7 +31,7 @@ export class DeadLetterSweeper extends FleetPeriodicTask<number> {
     intervalMs: number,
   ) {
     super(
-      { redis: deps.redis, lockKey: `${deps.prefix}:dead-letter-sweeper`, intervalMs, logger: deps.logger, failureMessage: 'dead-letter sweep failed' },
+      { redis: deps.redis, lockKey: deadLetterSweeperLockKey(deps.prefix), intervalMs, logger: deps.logger, failureMessage: 'dead-letter sweep failed' },
       0,
     );
   }

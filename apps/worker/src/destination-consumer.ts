@@ -3,8 +3,8 @@ import type { LoadedDestination } from '@pushrail/control-db';
 import { assertNever, DeliveryError, isDeliveryError, type DestinationWriter } from '@pushrail/destination-core';
 import { providerOf } from '@pushrail/destinations';
 import type { Logger, PushrailMetrics } from '@pushrail/observability';
-import { scrubSecrets, toError } from '@pushrail/observability';
-import { destinationQueueName, RETRY_SCHEDULE, UNREADABLE_EVENT_ID } from '@pushrail/queue';
+import { MAX_LOGGED_IDS, scrubSecrets, toError } from '@pushrail/observability';
+import { destinationQueueName, UNREADABLE_EVENT_ID } from '@pushrail/queue';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
@@ -21,6 +21,7 @@ import { failedEventsOf, type DeadLetterSink, type FailedEvent } from './dead-le
 import { deliverBatch } from './deliver-batch';
 import { EventBatcher, type BatchPart } from './event-batcher';
 import { DeliveryWorker, type DeliverJobData } from './delivery-worker';
+import { failedReason } from './job-failure';
 
 export interface ConsumerDeps {
   redis: Redis;
@@ -32,12 +33,9 @@ export interface ConsumerDeps {
   /** Jobs one destination's worker holds at most (alone in its process): enough to fill its batches. */
   jobConcurrency: number;
   /** How long transient failures are retried before the events are dead-lettered, in milliseconds. */
-  retryWindowMs?: number;
+  retryWindowMs: number;
   health: DestinationHealth;
 }
-
-/** Event ids named in full in a batch's log line; beyond this the line gives the count only. */
-const LOGGED_EVENT_IDS = 50;
 
 /**
  * The fields that tie a batch's log line to the requests it came from: jobs,
@@ -50,18 +48,13 @@ export function batchLogFields(parts: BatchPart[]): Record<string, unknown> {
   for (const part of parts) {
     const { ids, correlationIds: partCorrelationIds } = part.events;
     events += ids.length;
-    for (let i = 0; i < ids.length && eventIds.length < LOGGED_EVENT_IDS; i++) eventIds.push(ids[i]!);
+    for (let i = 0; i < ids.length && eventIds.length < MAX_LOGGED_IDS; i++) eventIds.push(ids[i]!);
     for (const correlationId of partCorrelationIds) {
-      if (correlationIds.size >= LOGGED_EVENT_IDS) break;
+      if (correlationIds.size >= MAX_LOGGED_IDS) break;
       if (correlationId) correlationIds.add(correlationId);
     }
   }
   return { jobIds: parts.map((p) => p.jobId), eventCount: events, eventIds, correlationIds: [...correlationIds] };
-}
-
-/** The text of a failed job's reason: kind and code first, so the sweeper can read them back. */
-export function failedReason(error: DeliveryError): string {
-  return `[${error.kind}:${error.code ?? ''}] ${error.message}`;
 }
 
 /**
@@ -232,8 +225,7 @@ export class DestinationConsumer {
       const failed = (): FailedEvent[] => failedEventsOf(jobId, events);
       switch (error.kind) {
         case 'transient': {
-          const retryWindowMs = this.deps.retryWindowMs ?? RETRY_SCHEDULE.maxAgeSec * 1000;
-          if (Date.now() - job.timestamp > retryWindowMs) {
+          if (Date.now() - job.timestamp > this.deps.retryWindowMs) {
             const expired = new DeliveryError('transient', `still failing after the retry window: ${error.message}`, error.code);
             await this.deadLetterJob(job, failed(), expired);
             throw new UnrecoverableError(failedReason(expired));

@@ -4,7 +4,7 @@ import { toError } from '@pushrail/observability';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DestinationConsumer, type ConsumerDeps } from './destination-consumer';
-import type { DestinationDirectory } from './destination-directory';
+import { UnloadableDestinationError, type DestinationDirectory } from './destination-directory';
 import { LEASE_RENEW_INTERVAL_MS, type DestinationLeases } from './destination-leases';
 import { jobConcurrencyFor } from './job-budget';
 import { restoreWorkIndexEntry } from './work-index-entry';
@@ -35,12 +35,6 @@ const WAITING_PROBE = 16;
 
 /** How long a destination whose config cannot be read is left alone before the next try, in milliseconds. */
 const UNLOADABLE_RETRY_MS = 30_000;
-
-/** Errors that concern one destination's stored config, not the control database as a whole. */
-function isUnloadable(error: unknown): boolean {
-  const name = (error as { name?: string })?.name;
-  return name === 'DecryptionFailedError' || name === 'UnknownEncryptionKeyError' || name === 'ZodError' || name === 'InvalidEncryptionKeyError';
-}
 
 function shuffle<T>(items: T[]): T[] {
   for (let i = items.length - 1; i > 0; i--) {
@@ -157,10 +151,10 @@ export class DestinationConsumers {
         loaded = await this.deps.directory.get(id);
       } catch (error) {
         await this.deps.leases.release(id);
-        if (!isUnloadable(error)) throw error;
+        if (!(error instanceof UnloadableDestinationError)) throw error;
         // One destination whose config cannot be read (tampered ciphertext, unknown key) must not stop the others.
         this.unloadableUntil.set(id, Date.now() + UNLOADABLE_RETRY_MS);
-        this.deps.logger.error({ err: toError(error), destinationId: id }, 'destination cannot be loaded; its events wait until it is fixed');
+        this.deps.logger.error({ err: toError(error.cause), destinationId: id }, 'destination cannot be loaded; its events wait until it is fixed');
         continue;
       }
       if (!loaded) {

@@ -1,18 +1,8 @@
 import type { ControlDb } from '@pushrail/control-db';
 import type { Logger } from '@pushrail/observability';
-import { failingSinceKey, retryDelayMs } from '@pushrail/queue';
+import { backoffRoundKey, backoffRoundsKey, failingSinceKey, retryDelayMs } from '@pushrail/queue';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-
-/** Key counting a destination's transient backoff rounds in a row (drives the exponential delay). */
-function backoffRoundsKey(prefix: string, destinationId: string): string {
-  return `${prefix}:backoff-rounds:{${destinationId}}`;
-}
-
-/** Key that exists while a backoff round is running: the first failure of a round claims it. */
-function backoffRoundKey(prefix: string, destinationId: string): string {
-  return `${prefix}:backoff-round:{${destinationId}}`;
-}
 
 /** Longest the failure counters live without news, in milliseconds (a day). */
 const COUNTER_TTL_MS = 24 * 3_600_000;

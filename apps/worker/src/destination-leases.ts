@@ -1,4 +1,4 @@
-import { leaseKey } from '@pushrail/queue';
+import { leaseKey, liveWorkersKey } from '@pushrail/queue';
 import type { Redis } from 'ioredis';
 
 /** How long a lease lasts without renewal, in milliseconds: a dead worker's destinations free up within this. */
@@ -20,15 +20,6 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])
 end
 return 0`;
-
-/**
- * Key of the sorted set of live worker processes: member = worker id, score =
- * its last heartbeat, in ms since the epoch. A worker silent for
- * LEASE_TTL_MS is gone (its leases have run out too).
- */
-function liveWorkersKey(prefix: string): string {
-  return `${prefix}:workers`;
-}
 
 /**
  * Leases on destinations, one holder at a time across the fleet: a worker
@@ -63,7 +54,7 @@ export class DestinationLeases {
     await this.redis.eval(RELEASE_IF_OWNER, 1, leaseKey(this.prefix, destinationId), this.workerId);
   }
 
-  /** Says this worker is alive (every renewal), and forgets workers silent for a lease's lifetime. */
+  /** Says this worker is alive (every renewal), and forgets workers silent for a lease's lifetime (their leases have run out too). */
   async heartbeat(now = Date.now()): Promise<void> {
     const key = liveWorkersKey(this.prefix);
     await this.redis.zadd(key, now, this.workerId);

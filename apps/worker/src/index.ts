@@ -6,4 +6,5 @@ export * from './metrics-server';
 export * from './worker-process';
 export * from './destination-health';
 export * from './dead-letter-sweeper';
+export * from './job-failure';
 export * from './node-flags';

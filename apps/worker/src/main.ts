@@ -27,12 +27,7 @@ async function main(): Promise<void> {
 
   const { consumers, sweeper, audit, workerId } = createWorker(
     { db, store: new DestinationStore(db, keyring), redis, prefix: config.redisPrefix, metrics, logger, allowPrivateHosts: config.allowPrivateHosts },
-    {
-      maxDestinations: config.maxDestinations,
-      retryWindowMs: config.retryWindowMs,
-      autoPauseAfterMs: config.autoPauseAfterMs,
-      sweepIntervalMs: config.sweepIntervalMs,
-    },
+    config.tuning,
   );
   consumers.start();
   sweeper.start();

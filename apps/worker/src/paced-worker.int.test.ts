@@ -1,5 +1,5 @@
 import { freshKeyPrefix, sharedRedisUrl, startRedisServer, waitFor, type RedisServer } from '@pushrail/testing';
-import { Queue, type Job } from 'bullmq';
+import { Queue, type Job, type RedisClient } from 'bullmq';
 import IORedis, { type Redis, type RedisOptions } from 'ioredis';
 import { PacedWorker } from './paced-worker';
 
@@ -54,19 +54,35 @@ describe('PacedWorker (real Redis)', () => {
     expect(new Set(seen).size).toBe(40);
   });
 
-  it('finds its queue empty far less often while jobs trickle in', async () => {
+  it('holds its fetching for the delay after each fetch that finds nothing, while jobs trickle in', async () => {
+    const delayMs = 200;
     let processed = 0;
-    let emptyFetches = 0;
-    worker = startWorker(200, () => processed++);
-    worker.on('drained', () => emptyFetches++);
-    // One job every 5 ms for about a second: unpaced, BullMQ finds the queue empty after nearly every job.
+    const fetches: Array<{ startedAt: number; endedAt: number; empty: boolean }> = [];
+    /** Records each fetch the pacing wraps: when it started, when it returned (after any delay), and whether it found a job. */
+    class RecordingWorker extends PacedWorker {
+      protected override async moveToActive(client: RedisClient, token: string, name?: string): Promise<Job> {
+        const startedAt = performance.now();
+        const job = await super.moveToActive(client, token, name);
+        fetches.push({ startedAt, endedAt: performance.now(), empty: !job });
+        return job;
+      }
+    }
+    // One fetch at a time, so a delay holds up every fetch after it.
+    worker = new RecordingWorker(QUEUE, async () => void processed++, { connection, prefix, concurrency: 1, drainDelay: 1 }, delayMs);
+    worker.on('error', () => undefined);
+    // One job every 5 ms or so: unpaced, BullMQ would find the queue empty after nearly every job.
     for (let n = 0; n < 200; n++) {
       await queue.add('job', { n });
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
-    await waitFor(() => processed === 200, { timeoutMs: 10_000, description: 'all 200 jobs' });
-    // At most one empty fetch per 200 ms of trickle (plus the first and the last): a handful, not ~200.
-    expect(emptyFetches).toBeLessThan(20);
+    await waitFor(() => processed === 200, { timeoutMs: 30_000, description: 'all 200 jobs' });
+    const empty = fetches.filter((f) => f.empty);
+    expect(empty.length).toBeGreaterThan(0);
+    // Lower bounds only (a timer may fire up to a millisecond early), so a slow machine cannot break them:
+    // each empty fetch returns a whole delay later, and the next fetch starts after it returned.
+    expect(empty.filter((f) => f.endedAt - f.startedAt < delayMs - 2)).toEqual([]);
+    const overlapping = fetches.slice(1).filter((f, i) => f.startedAt < fetches[i]!.endedAt - 1);
+    expect(overlapping).toEqual([]);
   });
 
   it('closes at once, without finishing a delay in progress', async () => {

@@ -1,7 +1,6 @@
 import type { ControlDb } from '@pushrail/control-db';
 import type { Logger } from '@pushrail/observability';
-import { destinationQueueName, workIndexKey } from '@pushrail/queue';
-import { QueueKeys } from 'bullmq';
+import { destinationQueueKeys, workIndexAuditLockKey, workIndexKey } from '@pushrail/queue';
 import type { Redis } from 'ioredis';
 import { FleetPeriodicTask } from './fleet-periodic-task';
 import { restoreWorkIndexEntry } from './work-index-entry';
@@ -26,7 +25,7 @@ export class WorkIndexAudit extends FleetPeriodicTask<string[]> {
     intervalMs: number,
   ) {
     super(
-      { redis: deps.redis, lockKey: `${deps.prefix}:work-index-audit`, intervalMs, logger: deps.logger, failureMessage: 'work-index audit failed' },
+      { redis: deps.redis, lockKey: workIndexAuditLockKey(deps.prefix), intervalMs, logger: deps.logger, failureMessage: 'work-index audit failed' },
       [],
     );
   }
@@ -59,10 +58,9 @@ export class WorkIndexAudit extends FleetPeriodicTask<string[]> {
    */
   private async unindexedWithJobs(ids: string[]): Promise<string[]> {
     const { redis, prefix } = this.deps;
-    const keys = new QueueKeys(prefix);
     const index = workIndexKey(prefix);
     const commandsOf = (id: string): Array<[string, ...(string | number)[]]> => {
-      const queue = keys.getKeys(destinationQueueName(id));
+      const queue = destinationQueueKeys(prefix, id);
       return [['zscore', index, id], ['llen', queue.wait!], ['zcard', queue.prioritized!], ['llen', queue.active!], ['zcard', queue.delayed!]];
     };
     let replies: unknown[][];

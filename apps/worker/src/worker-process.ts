@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { ControlDb, DestinationStore } from '@pushrail/control-db';
 import type { Logger, PushrailMetrics } from '@pushrail/observability';
+import type { WorkerTuning } from '@pushrail/config';
 import type { Redis } from 'ioredis';
 import { DestinationHealth } from './destination-health';
 import { DeadLetterSink } from './dead-letter-sink';
@@ -22,21 +23,15 @@ export interface WorkerDeps {
   allowPrivateHosts: boolean;
 }
 
-export interface WorkerOptions extends Partial<FleetOptions> {
-  maxDestinations: number;
+/**
+ * How a worker process shares and retries its work: the production values
+ * come from PUSHRAIL_* variables (@pushrail/config's WorkerTuning, where the
+ * defaults are); tests may also tune the fleet's timing and job budget.
+ */
+export interface WorkerOptions extends WorkerTuning, Partial<Omit<FleetOptions, 'maxDestinations'>> {
   /** Jobs one destination's worker holds at most (held alone in the process). */
   jobConcurrency?: number;
-  /** How long transient failures are retried before dead-lettering, in milliseconds. */
-  retryWindowMs?: number;
-  /** Permanent failures for this long pause a destination, in milliseconds. */
-  autoPauseAfterMs?: number;
-  /** How often the dead-letter sweeper and the work-index audit run, in milliseconds. */
-  sweepIntervalMs?: number;
 }
-
-/** Defaults of the worker's failure handling (the config schema states the same for production). */
-export const DEFAULT_AUTO_PAUSE_AFTER_MS = 600_000;
-export const DEFAULT_SWEEP_INTERVAL_MS = 30_000;
 
 /**
  * Jobs a destination's BullMQ worker holds at once when it is the only one
@@ -45,19 +40,18 @@ export const DEFAULT_SWEEP_INTERVAL_MS = 30_000;
  * the events held in memory (~8,000); when all are held the open batch is
  * written at once, so small jobs do not wait out the flush window either.
  */
-export const DEFAULT_JOB_CONCURRENCY = 16;
+const DEFAULT_JOB_CONCURRENCY = 16;
 
 /** One worker process's delivery machinery, built from its dependencies. */
 export function createWorker(deps: WorkerDeps, options: WorkerOptions) {
   const workerId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const deadLetters = new DeadLetterSink(deps.db, deps.metrics);
   const logger = deps.logger.child({ workerId });
-  const sweepIntervalMs = options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
   const sweeper = new DeadLetterSweeper(
     { db: deps.db, redis: deps.redis, prefix: deps.prefix, deadLetters, logger },
-    sweepIntervalMs,
+    options.sweepIntervalMs,
   );
-  const audit = new WorkIndexAudit({ db: deps.db, redis: deps.redis, prefix: deps.prefix, logger }, sweepIntervalMs);
+  const audit = new WorkIndexAudit({ db: deps.db, redis: deps.redis, prefix: deps.prefix, logger }, options.sweepIntervalMs);
   const consumers = new DestinationConsumers(
     {
       redis: deps.redis,
@@ -68,12 +62,12 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions) {
         redis: deps.redis,
         prefix: deps.prefix,
         deadLetters,
-        health: new DestinationHealth({ db: deps.db, redis: deps.redis, prefix: deps.prefix, logger }, options.autoPauseAfterMs ?? DEFAULT_AUTO_PAUSE_AFTER_MS),
+        health: new DestinationHealth({ db: deps.db, redis: deps.redis, prefix: deps.prefix, logger }, options.autoPauseAfterMs),
         metrics: deps.metrics,
         logger: deps.logger,
         allowPrivateHosts: deps.allowPrivateHosts,
         jobConcurrency: options.jobConcurrency ?? DEFAULT_JOB_CONCURRENCY,
-        ...(options.retryWindowMs !== undefined ? { retryWindowMs: options.retryWindowMs } : {}),
+        retryWindowMs: options.retryWindowMs,
       },
       logger,
     },

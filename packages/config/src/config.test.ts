@@ -43,7 +43,7 @@ describe('loadWorkerConfig', () => {
   it('defaults the metrics port to 9091 and does not need the admin token', () => {
     const config = loadWorkerConfig({ DATABASE_URL: good.DATABASE_URL, PUSHRAIL_ENCRYPTION_KEY: key });
     expect(config.metricsPort).toBe(9091);
-    expect(config.maxDestinations).toBe(64);
+    expect(config.tuning.maxDestinations).toBe(64);
   });
 
   it('refuses a Redis prefix with a hash tag', () => {

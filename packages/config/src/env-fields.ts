@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { encryptionKeyProblem } from '@pushrail/crypto';
 import { z } from 'zod';
 
 /** Environment fields shared by every process. Defaults live here, nowhere else. */
@@ -22,25 +23,35 @@ export const databaseUrl = z
   .string({ error: 'is required (the control database, a postgres:// URL)' })
   .refine((v) => /^postgres(ql)?:\/\//.test(v), { message: 'must be a postgres:// URL' });
 
-/** base64 of 32 random bytes; the value is never echoed in an error. */
-export const encryptionKey = z
-  .string({ error: 'is required (base64 of 32 random bytes)' })
-  .refine((v) => /^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === 32, {
-    message: 'must be base64 of exactly 32 bytes (generate one: openssl rand -base64 32)',
-  });
+/** base64 of 32 random bytes, by the keyring's own rule; the value is never echoed in an error. */
+export const encryptionKey = z.string({ error: 'is required (base64 of 32 random bytes)' }).superRefine((value, ctx) => {
+  const problem = encryptionKeyProblem(value);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `${problem} (generate one: openssl rand -base64 32)` });
+});
 
-/** Older encryption keys, comma-separated, for decrypting what was written before a rotation. */
+/**
+ * Older encryption keys, comma-separated, for decrypting what was written
+ * before a rotation. A bad entry is named by its position, never its value.
+ */
 export const oldEncryptionKeys = z
   .string()
   .default('')
   .transform((v) => v.split(',').map((k) => k.trim()).filter((k) => k.length > 0))
-  .refine((keys) => keys.every((k) => Buffer.from(k, 'base64').length === 32), {
-    message: 'must be a comma-separated list of base64 keys of 32 bytes each',
+  .superRefine((keys, ctx) => {
+    keys.forEach((key, i) => {
+      const problem = encryptionKeyProblem(key);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `entry #${i + 1} ${problem}` });
+    });
   });
 
 export const adminToken = z
   .string({ error: 'is required (a long random bearer token for /admin)' })
   .min(16, { message: 'must be at least 16 characters' });
+
+/** Ingest's HTTP port when PORT is unset. */
+export const DEFAULT_INGEST_PORT = 8080;
+/** The worker's metrics and health port when WORKER_METRICS_PORT is unset. */
+export const DEFAULT_WORKER_METRICS_PORT = 9091;
 
 export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
@@ -66,3 +77,33 @@ export const redisPrefix = z
  * instead of queueing behind one thread (bench/RESULTS.md).
  */
 export const ingestProcesses = z.coerce.number().int().min(1).max(256).default(availableParallelism());
+
+/**
+ * A field's rule without its default: unset stays undefined (for `pnpm
+ * start`, where an unset REDIS_URL means "start a Redis of your own").
+ */
+export function optionalWithoutDefault(field: z.ZodType<unknown, string | undefined>) {
+  return z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      if (value === undefined) return;
+      const result = field.safeParse(value);
+      if (!result.success) for (const issue of result.error.issues) ctx.addIssue({ code: 'custom', message: issue.message });
+    });
+}
+
+/**
+ * What every command that reads destinations' secrets needs: the control
+ * database and the encryption keys (ingest, worker, reencrypt).
+ */
+export const controlStoreFields = {
+  DATABASE_URL: databaseUrl,
+  PUSHRAIL_ENCRYPTION_KEY: encryptionKey,
+  PUSHRAIL_ENCRYPTION_OLD_KEYS: oldEncryptionKeys,
+};
+
+/** {@link controlStoreFields}, parsed, under the names the code uses. */
+export function controlStoreOf(env: { DATABASE_URL: string; PUSHRAIL_ENCRYPTION_KEY: string; PUSHRAIL_ENCRYPTION_OLD_KEYS: string[] }) {
+  return { databaseUrl: env.DATABASE_URL, encryptionKey: env.PUSHRAIL_ENCRYPTION_KEY, oldEncryptionKeys: env.PUSHRAIL_ENCRYPTION_OLD_KEYS };
+}

@@ -1,5 +1,11 @@
 export * from './config-error';
+export { DEFAULT_INGEST_PORT, DEFAULT_WORKER_METRICS_PORT } from './env-fields';
 export * from './parse-env';
 export * from './ingest-config';
 export * from './worker-config';
+export * from './migrate-config';
+export * from './reencrypt-config';
+export * from './cli-config';
+export * from './local-stack-config';
+export * from './env-variables';
 export * from './exit-on-bad-config';

@@ -5,11 +5,9 @@ import { parseEnv } from './parse-env';
 export const ingestEnvSchema = z
   .object({
     REDIS_URL: f.redisUrl,
-    DATABASE_URL: f.databaseUrl,
-    PUSHRAIL_ENCRYPTION_KEY: f.encryptionKey,
-    PUSHRAIL_ENCRYPTION_OLD_KEYS: f.oldEncryptionKeys,
+    ...f.controlStoreFields,
     PUSHRAIL_ADMIN_TOKEN: f.adminToken,
-    PORT: f.port(8080),
+    PORT: f.port(f.DEFAULT_INGEST_PORT),
     PUSHRAIL_INGEST_PROCESSES: f.ingestProcesses,
     PUSHRAIL_ALLOW_PRIVATE_HOSTS: f.booleanFlag,
     LOG_LEVEL: f.logLevel,
@@ -17,9 +15,7 @@ export const ingestEnvSchema = z
   })
   .transform((env) => ({
     redisUrl: env.REDIS_URL,
-    databaseUrl: env.DATABASE_URL,
-    encryptionKey: env.PUSHRAIL_ENCRYPTION_KEY,
-    oldEncryptionKeys: env.PUSHRAIL_ENCRYPTION_OLD_KEYS,
+    ...f.controlStoreOf(env),
     adminToken: env.PUSHRAIL_ADMIN_TOKEN,
     port: env.PORT,
     processes: env.PUSHRAIL_INGEST_PROCESSES,

@@ -262,5 +262,3 @@ export class ControlDb {
     return (await this.pool.query(DEAD_LETTER_SQL.SELECT_REDRIVE_CANDIDATES_BY_IDS, [valid])).rows.map(toRedriveCandidate);
   }
 }
-
-export * from './dead-letter-records';

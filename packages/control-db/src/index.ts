@@ -1,4 +1,5 @@
 export * from './control-db';
+export * from './dead-letter-records';
 export * from './destination-store';
 export * from './migrate';
 export * from './records';

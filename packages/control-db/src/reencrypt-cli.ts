@@ -1,21 +1,22 @@
 #!/usr/bin/env node
-// `pushrail-reencrypt`: re-encrypts every destination's secrets under
+// `pnpm reencrypt`: re-encrypts every destination's secrets under
 // PUSHRAIL_ENCRYPTION_KEY, decrypting with it or any of
 // PUSHRAIL_ENCRYPTION_OLD_KEYS. The rotation procedure is in SECURITY.md.
+import { ConfigError } from '@pushrail/config';
+import { scrubSecrets } from '@pushrail/observability';
 import { ControlDb } from './control-db';
-import { loadReencryptConfig, ReencryptConfigError } from './reencrypt-config';
+import { loadReencryptConfig } from './reencrypt-config';
 import { reencryptDestinations } from './reencrypt-destinations';
 
-const NAME = 'pushrail-reencrypt';
+const NAME = 'pnpm reencrypt';
 
 /** Exit codes: 0 all done, 1 some destinations (or the database) failed, 2 bad configuration. */
 const EXIT_FAILED = 1;
 const EXIT_BAD_CONFIG = 2;
 
-/** Error text without a password from a connection URL (pg puts the URL's host in its errors, not the password, but be sure). */
+/** Error text without secrets (pg puts the URL's host in its errors, not the password, but be sure). */
 function safeMessage(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/\/\/[^@\s/]*@/g, '//[REDACTED]@');
+  return scrubSecrets(error instanceof Error ? error.message : String(error));
 }
 
 async function main(): Promise<number> {
@@ -23,8 +24,8 @@ async function main(): Promise<number> {
   try {
     config = loadReencryptConfig(process.env);
   } catch (error) {
-    if (!(error instanceof ReencryptConfigError)) throw error;
-    console.error(`${NAME}: invalid configuration: ${error.message}`);
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`${NAME}: ${error.message}`);
     return EXIT_BAD_CONFIG;
   }
   const db = new ControlDb(config.databaseUrl);

@@ -1,16 +1,17 @@
 import { generateEncryptionKey, Keyring } from '@pushrail/crypto';
-import { loadReencryptConfig, ReencryptConfigError } from './reencrypt-config';
+import { ConfigError } from '@pushrail/config';
+import { loadReencryptConfig } from './reencrypt-config';
 
 const URL = 'postgresql://pushrail:db-password@db.internal:5432/pushrail';
 const current = generateEncryptionKey();
 const old = generateEncryptionKey();
 
-function failureOf(env: NodeJS.ProcessEnv): ReencryptConfigError {
+function failureOf(env: NodeJS.ProcessEnv): ConfigError {
   try {
     loadReencryptConfig(env);
   } catch (error) {
-    expect(error).toBeInstanceOf(ReencryptConfigError);
-    return error as ReencryptConfigError;
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
   }
   throw new Error('expected a configuration error');
 }
@@ -34,16 +35,16 @@ describe('loadReencryptConfig', () => {
   });
 
   it.each<[string, NodeJS.ProcessEnv, RegExp]>([
-    ['no DATABASE_URL', { PUSHRAIL_ENCRYPTION_KEY: current }, /^DATABASE_URL is required/],
-    ['a DATABASE_URL of another scheme', { DATABASE_URL: 'mysql://x@y/z', PUSHRAIL_ENCRYPTION_KEY: current }, /^DATABASE_URL must be a postgres:\/\/ URL$/],
-    ['no PUSHRAIL_ENCRYPTION_KEY', { DATABASE_URL: URL }, /^PUSHRAIL_ENCRYPTION_KEY is required/],
-    ['a blank PUSHRAIL_ENCRYPTION_KEY', { DATABASE_URL: URL, PUSHRAIL_ENCRYPTION_KEY: '  ' }, /^PUSHRAIL_ENCRYPTION_KEY is required/],
-    ['a short PUSHRAIL_ENCRYPTION_KEY', { DATABASE_URL: URL, PUSHRAIL_ENCRYPTION_KEY: 'c2hvcnQta2V5' }, /^PUSHRAIL_ENCRYPTION_KEY decodes to 9 bytes; expected exactly 32/],
-    ['a PUSHRAIL_ENCRYPTION_KEY that is not base64', { DATABASE_URL: URL, PUSHRAIL_ENCRYPTION_KEY: 'not base64!' }, /^PUSHRAIL_ENCRYPTION_KEY is not valid base64/],
+    ['no DATABASE_URL', { PUSHRAIL_ENCRYPTION_KEY: current }, /^invalid configuration: DATABASE_URL is required/],
+    ['a DATABASE_URL of another scheme', { DATABASE_URL: 'mysql://x@y/z', PUSHRAIL_ENCRYPTION_KEY: current }, /^invalid configuration: DATABASE_URL must be a postgres:\/\/ URL$/],
+    ['no PUSHRAIL_ENCRYPTION_KEY', { DATABASE_URL: URL }, /^invalid configuration: PUSHRAIL_ENCRYPTION_KEY is required/],
+    ['a blank PUSHRAIL_ENCRYPTION_KEY', { DATABASE_URL: URL, PUSHRAIL_ENCRYPTION_KEY: '  ' }, /^invalid configuration: PUSHRAIL_ENCRYPTION_KEY is required/],
+    ['a short PUSHRAIL_ENCRYPTION_KEY', { DATABASE_URL: URL, PUSHRAIL_ENCRYPTION_KEY: 'c2hvcnQta2V5' }, /^invalid configuration: PUSHRAIL_ENCRYPTION_KEY decodes to 9 bytes; expected exactly 32/],
+    ['a PUSHRAIL_ENCRYPTION_KEY that is not base64', { DATABASE_URL: URL, PUSHRAIL_ENCRYPTION_KEY: 'not base64!' }, /^invalid configuration: PUSHRAIL_ENCRYPTION_KEY is not valid base64/],
     [
       'a bad second old key',
       { DATABASE_URL: URL, PUSHRAIL_ENCRYPTION_KEY: current, PUSHRAIL_ENCRYPTION_OLD_KEYS: `${old},secret-but-wrong` },
-      /^PUSHRAIL_ENCRYPTION_OLD_KEYS entry #2 /,
+      /^invalid configuration: PUSHRAIL_ENCRYPTION_OLD_KEYS entry #2 /,
     ],
   ])('refuses %s with one line naming the variable', (_label, env, message) => {
     const error = failureOf(env);

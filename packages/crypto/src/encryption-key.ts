@@ -30,23 +30,36 @@ export interface EncryptionKey {
  *   the message never contains the material.
  */
 export function parseEncryptionKey(material: string, label = 'encryption key'): EncryptionKey {
-  const trimmed = material.trim();
-  if (trimmed.length === 0) {
-    throw new InvalidEncryptionKeyError(`${label} is empty; expected base64 of ${ENCRYPTION_KEY_BYTES} random bytes`);
-  }
-  const body = trimmed.replace(/={1,2}$/, '');
-  if (!BASE64_BODY.test(body) || body.length % 4 === 1) {
-    throw new InvalidEncryptionKeyError(`${label} is not valid base64; expected base64 of ${ENCRYPTION_KEY_BYTES} random bytes`);
-  }
-  const bytes = Buffer.from(body.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
-  if (bytes.length !== ENCRYPTION_KEY_BYTES) {
-    throw new InvalidEncryptionKeyError(
-      `${label} decodes to ${bytes.length} bytes; expected exactly ${ENCRYPTION_KEY_BYTES} (AES-256)`,
-    );
-  }
+  const problem = encryptionKeyProblem(material);
+  if (problem !== undefined) throw new InvalidEncryptionKeyError(`${label} ${problem}`);
+  const bytes = keyBytesOf(material);
   const key = { id: keyIdOf(bytes), key: createSecretKey(bytes) };
   bytes.fill(0);
   return key;
+}
+
+/**
+ * What is wrong with key material, as the end of a sentence whose subject is
+ * the key ("is not valid base64; …"), or undefined when it is a usable key.
+ * The one rule for a key: configuration checks it with this at boot, the
+ * keyring with {@link parseEncryptionKey}. Never contains the material.
+ */
+export function encryptionKeyProblem(material: string): string | undefined {
+  const trimmed = material.trim();
+  if (trimmed.length === 0) return `is empty; expected base64 of ${ENCRYPTION_KEY_BYTES} random bytes`;
+  const body = trimmed.replace(/={1,2}$/, '');
+  if (!BASE64_BODY.test(body) || body.length % 4 === 1) {
+    return `is not valid base64; expected base64 of ${ENCRYPTION_KEY_BYTES} random bytes`;
+  }
+  const length = keyBytesOf(material).length;
+  if (length !== ENCRYPTION_KEY_BYTES) return `decodes to ${length} bytes; expected exactly ${ENCRYPTION_KEY_BYTES} (AES-256)`;
+  return undefined;
+}
+
+/** The bytes of base64 or base64url key material (padding optional, whitespace around ignored). */
+function keyBytesOf(material: string): Buffer {
+  const body = material.trim().replace(/={1,2}$/, '');
+  return Buffer.from(body.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
 }
 
 /** The key id of raw key bytes: first 8 hex characters of their SHA-256. */

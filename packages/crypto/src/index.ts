@@ -1,6 +1,6 @@
 export { parseBearerToken, verifyBearerToken } from './bearer-token';
 export { CIPHERTEXT_VERSION } from './ciphertext-format';
-export { ENCRYPTION_KEY_BYTES, generateEncryptionKey, keyIdOf, parseEncryptionKey } from './encryption-key';
+export { ENCRYPTION_KEY_BYTES, encryptionKeyProblem, generateEncryptionKey, keyIdOf, parseEncryptionKey } from './encryption-key';
 export type { EncryptionKey } from './encryption-key';
 export { DecryptionFailedError, InvalidEncryptionKeyError, UnknownEncryptionKeyError } from './errors';
 export { Keyring } from './keyring';

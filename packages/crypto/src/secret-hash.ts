@@ -6,10 +6,9 @@ import { createHash, hash, timingSafeEqual } from 'node:crypto';
  * A fast hash is right here, unlike for passwords: write keys carry 256 bits
  * of randomness, so no amount of hashing speed makes guessing feasible, and a
  * slow KDF would only add latency to every ingest request. Node's one-shot
- * `crypto.hash` (Node >= 20.12; the repository needs 20.19) takes 0.26 µs
- * where a `createHash` object took 0.93 µs: ingest hashes the write key of
- * every request, and that was 4 % of its CPU in `pnpm bench`'s single-event
- * line (bench/RESULTS.md, session 5).
+ * `crypto.hash` (Node >= 20.12; the repository needs 20.19) costs about a
+ * quarter of a `createHash` object, which matters because ingest hashes the
+ * write key of every request (bench/RESULTS.md).
  */
 export function hashSecret(secret: string): string {
   return hash('sha256', secret, 'hex');

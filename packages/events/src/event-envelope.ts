@@ -3,7 +3,7 @@ import { z } from 'zod';
 /** Deepest nesting of objects/arrays accepted inside `payload` or `metadata`. */
 export const MAX_JSON_DEPTH = 32;
 
-/** Largest single event, in bytes of its JSON text (DESIGN.md: "an event up to 1 MB"). */
+/** Largest single event, in bytes of its JSON text (docs/design.md: "an event is at most 1 MB of JSON"). */
 export const MAX_EVENT_BYTES = 1024 * 1024;
 
 /** Most events in one `POST /v1/batch`. */
@@ -32,8 +32,8 @@ function isJsonObject(value: unknown): value is Record<string, unknown> {
 /**
  * `payload` and `metadata`: a JSON object, at most MAX_JSON_DEPTH levels
  * deep. A check of the parsed value, not `z.record`: the record schema copies
- * every key of the object into a new one, which made it with the depth walk
- * about 40 % of ingest's validation time per event (bench/RESULTS.md, session 5).
+ * every key of the object into a new one, a large part of ingest's
+ * validation time per event (bench/RESULTS.md).
  * JSON Schema cannot be derived from a check, so the OpenAPI document writes
  * {@link JSON_OBJECT_JSON_SCHEMA} in its place.
  */
@@ -55,7 +55,7 @@ export const JSON_OBJECT_JSON_SCHEMA = Object.freeze({
  */
 const instant = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time with a time zone, e.g. 2026-05-26T14:21:08.493Z' });
 
-/** The canonical event a customer's service sends (DESIGN.md, "The product, from the outside"). */
+/** The canonical event a customer's service sends (docs/design.md, "The canonical event and destination"). */
 export const eventEnvelopeSchema = z
   .object({
     eventType: z.string().min(1).max(255),

@@ -1,7 +1,7 @@
 import type { EventEnvelope } from './event-envelope';
 
 /**
- * The seed's example event (DESIGN.md): what `pnpm start`'s printed curl
+ * The seed's example event (docs/design.md): what `pnpm start`'s printed curl
  * sends, what the tests and the bench send. Frozen: callers copy it.
  */
 export const EXAMPLE_EVENT: Readonly<EventEnvelope> = Object.freeze({

@@ -4,6 +4,12 @@ import { scrubSecrets } from './scrub-secrets';
 export type { Logger } from 'pino';
 
 /**
+ * Ids (event ids, correlation ids) named in full in one log line; beyond
+ * this a line gives the count only, so a line of a 1,000-event batch stays small.
+ */
+export const MAX_LOGGED_IDS = 50;
+
+/**
  * Paths pino blanks in every log line. Two levels deep with wildcards covers
  * configs (`config.auth.password`), requests (`req.headers.authorization`) and
  * errors; free text goes through `scrubSecrets` in the error serializer.

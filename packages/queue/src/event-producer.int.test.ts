@@ -3,7 +3,7 @@ import IORedis, { type Redis } from 'ioredis';
 import { toDeliverPayload } from './deliver-payload';
 import { EventProducer } from './event-producer';
 import { DELIVER_JOB } from './job-catalogue';
-import { destinationQueueName, workIndexKey } from './queue-names';
+import { destinationQueueName, workIndexKey } from './redis-keys';
 import { createRedisConnection } from './redis-connection';
 
 const EVENT = {

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { addJobAndMark } from './add-job-and-mark';
 import { toDeliverPayload } from './deliver-payload';
 import { DELIVER_JOB } from './job-catalogue';
-import { destinationQueueName, workIndexKey } from './queue-names';
+import { destinationQueueName, workIndexKey } from './redis-keys';
 import { markHasWork } from './work-index';
 
 /**

@@ -4,14 +4,14 @@ import { deliverPayloadSchema } from './deliver-payload';
 /**
  * The retry schedule of a failing destination, in seconds: exponential from
  * `baseDelaySec`, doubled each attempt, capped at `maxDelaySec`, with ±`jitter`
- * (a fraction) so a fleet does not retry in step, for `maxAgeSec` before the
- * event is dead-lettered. Attempts count from 1.
+ * (a fraction) so a fleet does not retry in step. How long it goes on before
+ * the event is dead-lettered is configuration (PUSHRAIL_RETRY_WINDOW_HOURS).
+ * Attempts count from 1.
  */
 export const RETRY_SCHEDULE = {
   baseDelaySec: 1,
   maxDelaySec: 300,
   jitter: 0.2,
-  maxAgeSec: 24 * 60 * 60,
 } as const;
 
 /** The delay before retry number `attemptsMade` (1 = first retry), in milliseconds. */
@@ -27,8 +27,8 @@ export const BACKOFF_TYPE = 'pushrail-exponential';
 
 /**
  * Attempts BullMQ may make of one job: a ceiling only. The real limit is time
- * (`RETRY_SCHEDULE.maxAgeSec`), checked by the worker; with delays capped at
- * 300 s, 24 hours is about 300 attempts.
+ * (PUSHRAIL_RETRY_WINDOW_HOURS), checked by the worker; with delays capped
+ * at 300 s, the default 24 hours is about 300 attempts.
  */
 export const MAX_ATTEMPTS = 2000;
 

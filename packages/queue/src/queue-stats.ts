@@ -1,5 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
-import { destinationQueueName } from './queue-names';
+import { destinationQueueKeys } from './redis-keys';
 
 /** What one destination's queue holds right now. */
 export interface QueueStats {
@@ -21,19 +21,19 @@ export async function readQueueStats(redis: Redis | Cluster, prefix: string, des
   const now = Date.now();
   const entries = await Promise.all(
     destinationIds.map(async (id) => {
-      const base = `${prefix}:${destinationQueueName(id)}`;
+      const keys = destinationQueueKeys(prefix, id);
       const [wait, paused, prioritized, active, delayed, failed, oldestWait, oldestPaused] = await Promise.all([
-        redis.llen(`${base}:wait`),
-        redis.llen(`${base}:paused`),
-        redis.zcard(`${base}:prioritized`),
-        redis.llen(`${base}:active`),
-        redis.zcard(`${base}:delayed`),
-        redis.zcard(`${base}:failed`),
-        redis.lindex(`${base}:wait`, -1),
-        redis.lindex(`${base}:paused`, -1),
+        redis.llen(keys.wait!),
+        redis.llen(keys.paused!),
+        redis.zcard(keys.prioritized!),
+        redis.llen(keys.active!),
+        redis.zcard(keys.delayed!),
+        redis.zcard(keys.failed!),
+        redis.lindex(keys.wait!, -1),
+        redis.lindex(keys.paused!, -1),
       ]);
       const oldestId = oldestWait ?? oldestPaused;
-      const enqueuedAt = oldestId ? Number(await redis.hget(`${base}:${oldestId}`, 'timestamp')) : NaN;
+      const enqueuedAt = oldestId ? Number(await redis.hget(`${keys['']}${oldestId}`, 'timestamp')) : NaN;
       const stats: QueueStats = {
         waiting: wait + paused + prioritized,
         active,

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { workIndexKey } from './queue-names';
+import { workIndexKey } from './redis-keys';
 
 /**
  * Records that a destination has work ready at `readyAtMs` (0 = now). `LT`

@@ -1,5 +1,5 @@
 /**
- * The destinations admin API (DESIGN.md "HTTP (ingest)"): create, read,
+ * The destinations admin API (docs/design.md "HTTP (ingest)"): create, read,
  * list, patch (validated like a create), test, DDL, pause/resume, delete.
  * The password a destination is created with appears in no answer.
  */

@@ -1,5 +1,5 @@
 /**
- * The admin API's gate, tenants and write keys (DESIGN.md "HTTP (ingest)"):
+ * The admin API's gate, tenants and write keys (docs/design.md "HTTP (ingest)"):
  * 401 JSON and never a redirect without the admin token; tenants created,
  * read and patched with validation paths; write keys shown once and stored
  * hashed; unknown and malformed ids are 404, never 500.

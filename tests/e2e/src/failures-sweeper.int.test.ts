@@ -1,4 +1,6 @@
+import { DeliveryError } from '@pushrail/destination-core';
 import { destinationQueueName } from '@pushrail/queue';
+import { failedReason } from '@pushrail/worker';
 import { waitFor } from '@pushrail/testing';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Pipeline, seedEvent } from './pipeline';
@@ -18,15 +20,17 @@ describe('the dead-letter sweeper', () => {
     const answer = await pipeline.postBatch([seedEvent({ idempotencyKey: 'swept-1' }), seedEvent({ idempotencyKey: 'swept-2' })]);
     expect(answer.status).toBe(202);
     const queueName = destinationQueueName(pipeline.destinationId);
+    const failingConnection = pipeline.redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true });
     const failing = new Worker(queueName, async () => {
-      throw new UnrecoverableError('[permanent:42P01] relation "pushrail.events" does not exist');
-    }, { connection: pipeline.redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true }), prefix: pipeline.prefix });
+      throw new UnrecoverableError(failedReason(new DeliveryError('permanent', 'relation "pushrail.events" does not exist', '42P01')));
+    }, { connection: failingConnection, prefix: pipeline.prefix });
     const queue = new Queue(queueName, { connection: pipeline.redis, prefix: pipeline.prefix });
     try {
       await waitFor(async () => (await queue.getJobCounts('failed')).failed === 1, { description: 'the job failed' });
     } finally {
       await failing.close();
       await queue.close();
+      await failingConnection.quit();
     }
     expect(await pipeline.db.listDeadLetters({}, { limit: 10 })).toHaveLength(0);
 

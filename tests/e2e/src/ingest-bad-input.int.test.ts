@@ -1,5 +1,5 @@
 /**
- * The ingest contract's error list (DESIGN.md "HTTP (ingest)"): every bad
+ * The ingest contract's error list (docs/design.md "HTTP (ingest)"): every bad
  * input gets its status and the one JSON error shape, and nothing lands: no
  * job in the destination's queue, no row in the customer's table.
  */

@@ -25,6 +25,7 @@ import {
 } from '@pushrail/testing';
 import type { Redis } from 'ioredis';
 import { createWorker, type WorkerOptions } from '@pushrail/worker';
+import { defaultWorkerTuning } from '@pushrail/config';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -237,7 +238,7 @@ export class Pipeline {
     const metrics = new PushrailMetrics({ defaultMetrics: false });
     const { consumers, sweeper, audit } = createWorker(
       { db: this.db, store: this.store, redis, prefix: this.prefix, metrics, logger: this.logger, allowPrivateHosts: this.allowPrivateHosts },
-      { maxDestinations: 16, ...options },
+      { ...defaultWorkerTuning(), maxDestinations: 16, ...options },
     );
     consumers.start();
     sweeper.start();
@@ -302,7 +303,7 @@ export class Pipeline {
   }
 }
 
-/** The seed's example event (DESIGN.md), a fresh copy with `overrides` on top. */
+/** The seed's example event (docs/design.md), a fresh copy with `overrides` on top. */
 export function seedEvent(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return { ...structuredClone(EXAMPLE_EVENT), ...overrides };
 }

@@ -1,6 +1,6 @@
 /**
  * Destination credentials at rest: AES-256-GCM under PUSHRAIL_ENCRYPTION_KEY,
- * rotated with PUSHRAIL_ENCRYPTION_OLD_KEYS and the `pushrail-reencrypt`
+ * rotated with PUSHRAIL_ENCRYPTION_OLD_KEYS and the `pnpm reencrypt`
  * command (the built packages/control-db/dist/reencrypt-cli.js, run as a real
  * process, as are the workers), tampering that fails loudly, and a pg_dump of
  * the control database that holds no secret.
@@ -25,7 +25,7 @@ interface CommandResult {
   stderr: string;
 }
 
-/** Runs pushrail-reencrypt with exactly this environment (nothing inherited but PATH). */
+/** Runs pnpm reencrypt with exactly this environment (nothing inherited but PATH). */
 function reencrypt(env: Record<string, string>): Promise<CommandResult> {
   return new Promise((resolve) => {
     execFile(process.execPath, [REENCRYPT_CLI], { env: { PATH: process.env.PATH, ...env }, timeout: 30_000 }, (error, stdout, stderr) => {
@@ -121,13 +121,13 @@ describe('credentials at rest: rotation, re-encryption, tampering, dump', () => 
     const first = await reencrypt(env);
     expect(first).toEqual({
       code: 0,
-      stdout: `pushrail-reencrypt: re-encrypted 3 destination(s) under key ${idB}; 0 already under it; 0 changed meanwhile; 0 failed\n`,
+      stdout: `pnpm reencrypt: re-encrypted 3 destination(s) under key ${idB}; 0 already under it; 0 changed meanwhile; 0 failed\n`,
       stderr: '',
     });
     const stored = await ciphertexts();
     for (const id of destinationIds) expect(stored.get(id)?.startsWith(`v1.${idB}.`)).toBe(true);
     const again = await reencrypt(env);
-    expect(again.stdout).toBe(`pushrail-reencrypt: re-encrypted 0 destination(s) under key ${idB}; 3 already under it; 0 changed meanwhile; 0 failed\n`);
+    expect(again.stdout).toBe(`pnpm reencrypt: re-encrypted 0 destination(s) under key ${idB}; 3 already under it; 0 changed meanwhile; 0 failed\n`);
 
     // Now B alone decrypts everything, and A alone nothing.
     const onlyB = new DestinationStore(pipeline.db, new Keyring({ currentKey: keyB }));
@@ -150,10 +150,10 @@ describe('credentials at rest: rotation, re-encryption, tampering, dump', () => 
   });
 
   it.each<[string, Record<string, string>, RegExp]>([
-    ['no key', {}, /^pushrail-reencrypt: invalid configuration: PUSHRAIL_ENCRYPTION_KEY is required/],
+    ['no key', {}, /^pnpm reencrypt: invalid configuration: PUSHRAIL_ENCRYPTION_KEY is required/],
     ['a key of 16 bytes', { PUSHRAIL_ENCRYPTION_KEY: Buffer.alloc(16, 7).toString('base64') }, /PUSHRAIL_ENCRYPTION_KEY decodes to 16 bytes; expected exactly 32/],
     ['a bad old key', { PUSHRAIL_ENCRYPTION_KEY: keyB, PUSHRAIL_ENCRYPTION_OLD_KEYS: 'old-key-that-is-not-base64!' }, /PUSHRAIL_ENCRYPTION_OLD_KEYS entry #1 is not valid base64/],
-  ])('pushrail-reencrypt with %s stops with one line naming the variable, exit 2', async (_label, keys, message) => {
+  ])('pnpm reencrypt with %s stops with one line naming the variable, exit 2', async (_label, keys, message) => {
     const result = await reencrypt({ DATABASE_URL: pipeline.controlDatabase.url, ...keys });
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
@@ -162,10 +162,10 @@ describe('credentials at rest: rotation, re-encryption, tampering, dump', () => 
     for (const value of Object.values(keys)) expect(result.stderr).not.toContain(value);
   });
 
-  it('pushrail-reencrypt against an unreachable database says so in one line without the URL password', async () => {
+  it('pnpm reencrypt against an unreachable database says so in one line without the URL password', async () => {
     const result = await reencrypt({ DATABASE_URL: 'postgresql://pushrail:url-secret-pw@127.0.0.1:1/pushrail', PUSHRAIL_ENCRYPTION_KEY: keyB });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^pushrail-reencrypt: .*ECONNREFUSED/);
+    expect(result.stderr).toMatch(/^pnpm reencrypt: .*ECONNREFUSED/);
     expect(result.stderr).not.toContain('url-secret-pw');
   });
 
@@ -229,12 +229,12 @@ describe('credentials at rest: rotation, re-encryption, tampering, dump', () => 
       }
     });
 
-    it('is reported by pushrail-reencrypt, which exits 1 and leaves it as it is', async () => {
+    it('is reported by pnpm reencrypt, which exits 1 and leaves it as it is', async () => {
       const before = (await ciphertexts()).get(tamperedId);
       const result = await reencrypt({ DATABASE_URL: pipeline.controlDatabase.url, PUSHRAIL_ENCRYPTION_KEY: keyB, PUSHRAIL_ENCRYPTION_OLD_KEYS: keyA });
       expect(result.code).toBe(1);
-      expect(result.stdout).toMatch(/^pushrail-reencrypt: re-encrypted \d+ destination\(s\) under key [0-9a-f]{8}; \d+ already under it; 0 changed meanwhile; 1 failed\n$/);
-      expect(result.stderr).toBe(`pushrail-reencrypt: destination ${tamperedId} not re-encrypted: DecryptionFailedError: ciphertext failed authentication\n`);
+      expect(result.stdout).toMatch(/^pnpm reencrypt: re-encrypted \d+ destination\(s\) under key [0-9a-f]{8}; \d+ already under it; 0 changed meanwhile; 1 failed\n$/);
+      expect(result.stderr).toBe(`pnpm reencrypt: destination ${tamperedId} not re-encrypted: DecryptionFailedError: ciphertext failed authentication\n`);
       expect((await ciphertexts()).get(tamperedId)).toBe(before);
     });
   });

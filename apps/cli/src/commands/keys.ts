@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
-import { CliError, UsageError } from '../errors';
+import { CliError, parseConfigOrUsageError } from '../errors';
 
 /**
  * `pushrail keys reencrypt`: after a rotation of PUSHRAIL_ENCRYPTION_KEY
@@ -15,14 +15,8 @@ export function registerKeys(program: Command, ctx: CliContext): void {
     .description('re-encrypt every destination under PUSHRAIL_ENCRYPTION_KEY (reads DATABASE_URL, PUSHRAIL_ENCRYPTION_OLD_KEYS)')
     .action(async () => {
       // Loaded here, not at the top: pg and the destination packages cost every other command ~100 ms of start-up.
-      const { ControlDb, loadReencryptConfig, reencryptDestinations, ReencryptConfigError } = await import('@pushrail/control-db');
-      let config;
-      try {
-        config = loadReencryptConfig(ctx.env);
-      } catch (error) {
-        if (error instanceof ReencryptConfigError) throw new UsageError(`invalid configuration: ${error.message}`);
-        throw error;
-      }
+      const { ControlDb, loadReencryptConfig, reencryptDestinations } = await import('@pushrail/control-db');
+      const config = parseConfigOrUsageError(() => loadReencryptConfig(ctx.env));
       const db = new ControlDb(config.databaseUrl);
       try {
         const report = await reencryptDestinations(db, config.keyring);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { resolveDatabaseUrl } from '../cli-config';
+import { loadMigrateConfig } from '@pushrail/config';
 import type { CliContext } from '../context';
+import { parseConfigOrUsageError } from '../errors';
 
 /** `pushrail migrate`: the control database migrations, straight against DATABASE_URL (no API involved). */
 export function registerMigrate(program: Command, ctx: CliContext): void {
@@ -8,7 +9,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
     .command('migrate')
     .description('apply the control database migrations to DATABASE_URL')
     .action(async () => {
-      const databaseUrl = resolveDatabaseUrl(ctx.env);
+      const { databaseUrl } = parseConfigOrUsageError(() => loadMigrateConfig(ctx.env));
       // Loaded here, not at the top: pg and the destination packages cost every other command ~100 ms of start-up.
       const { migrate } = await import('@pushrail/control-db');
       const applied = await migrate(databaseUrl);

@@ -24,7 +24,7 @@ const operations = Object.entries(document.paths).flatMap(([path, item]) =>
 );
 const documented = new Set(operations.map((o) => o.route));
 
-/** Every route of DESIGN.md's "HTTP (ingest)" table, as OpenAPI templates, and this document's own. */
+/** Every route of docs/design.md's "HTTP (ingest)" table, as OpenAPI templates, and this document's own. */
 const DESIGN_ROUTES = [
   'POST /v1/events',
   'POST /v1/batch',
@@ -66,7 +66,7 @@ function expressRoutes(prefix: string, router: Router): string[] {
 const responseRef = (op: Operation, status: string) => op.responses[status]?.content?.['application/json']?.schema.$ref;
 
 describe('the OpenAPI document', () => {
-  test('is OpenAPI 3.1.0 and lists exactly the routes of DESIGN.md', () => {
+  test('is OpenAPI 3.1.0 and lists exactly the routes of docs/design.md', () => {
     expect(document.openapi).toBe('3.1.0');
     expect([...documented].sort()).toEqual([...DESIGN_ROUTES].sort());
   });

@@ -5,10 +5,10 @@ import type { EventProducer } from '@pushrail/queue';
 import { replayableEvent, type RedriveSkipReason } from './replayable-event';
 
 /** Dead letters read per page of a redrive by filter: 100,000 of them never sit in memory at once. */
-export const REDRIVE_PAGE_SIZE = 1000;
+const REDRIVE_PAGE_SIZE = 1000;
 
-/** Events per `deliver` job a redrive enqueues: the largest batch a destination takes (DESIGN.md). */
-export const REDRIVE_JOB_SIZE = 1000;
+/** Events per `deliver` job a redrive enqueues: the largest batch a destination takes (docs/design.md). */
+const REDRIVE_JOB_SIZE = 1000;
 
 export interface RedriveOutcome {
   /** Dead letters enqueued again and marked redriven by this redrive. */

@@ -14,8 +14,6 @@ import {
   type DeadLetterSummaryResponse,
 } from './dead-letter-schemas';
 
-export { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT, MAX_REDRIVE_IDS, decodeCursor, encodeCursor, redriveBody } from './dead-letter-schemas';
-
 export interface DeadLetterRouteDeps {
   db: ControlDb;
   producer: Pick<EventProducer, 'enqueue'>;
@@ -27,7 +25,7 @@ function timeOrNull(date: Date | null): string | null {
 }
 
 /** A dead letter as the API shows it in a listing: never its event. */
-export function deadLetterSummaryView(d: DeadLetterSummary): DeadLetterSummaryResponse {
+function deadLetterSummaryView(d: DeadLetterSummary): DeadLetterSummaryResponse {
   return {
     id: d.id,
     destinationId: d.destinationId,
@@ -49,7 +47,7 @@ export function deadLetterSummaryView(d: DeadLetterSummary): DeadLetterSummaryRe
  * the text keeps the escape, and JSON.stringify writes the parsed one back as
  * `\u0000`.
  */
-export function deadLetterView(d: DeadLetterRecord): DeadLetterResponse {
+function deadLetterView(d: DeadLetterRecord): DeadLetterResponse {
   let event: { event: unknown } | { eventJson: string };
   try {
     event = { event: JSON.parse(d.eventJson) as unknown };

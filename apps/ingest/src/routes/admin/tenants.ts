@@ -6,9 +6,7 @@ import { parseBody } from '../../validate-body';
 import type { WriteKeyAuthenticator } from '../../write-key-auth';
 import { createTenantBody, patchTenantBody, type TenantResponse, type WriteKeyCreatedResponse } from './tenant-schemas';
 
-export { createTenantBody, patchTenantBody } from './tenant-schemas';
-
-export function tenantView(t: Tenant): TenantResponse {
+function tenantView(t: Tenant): TenantResponse {
   return { id: t.id, name: t.name, rateLimitPerSec: t.rateLimitPerSec, createdAt: t.createdAt.toISOString() };
 }
 

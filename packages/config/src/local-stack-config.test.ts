@@ -1,6 +1,8 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, DEFAULT_INGEST_PORT, DEFAULT_WORKER_METRICS_PORT, loadLocalStackEnv, REPO_ROOT } from './env';
+import { ConfigError, DEFAULT_INGEST_PORT, DEFAULT_WORKER_METRICS_PORT, loadLocalStackEnv as loadWithHome } from './index';
+
+const HOME = '/srv/pushrail-home';
+const loadLocalStackEnv = (env: NodeJS.ProcessEnv) => loadWithHome(env, HOME);
 
 /** Whatever `fn` threw, as the one line the stack prints. */
 function problemOf(fn: () => unknown): string {
@@ -21,12 +23,11 @@ describe('loadLocalStackEnv', () => {
       databaseUrl: undefined,
       ingestPort: { port: DEFAULT_INGEST_PORT, explicit: false },
       workerMetricsPort: { port: DEFAULT_WORKER_METRICS_PORT, explicit: false },
-      home: path.join(REPO_ROOT, '.pushrail'),
+      home: HOME,
       encryptionKey: undefined,
       adminToken: undefined,
       logLevel: 'warn',
     });
-    expect(fs.existsSync(path.join(REPO_ROOT, 'pnpm-workspace.yaml'))).toBe(true);
   });
 
   it('takes what is set, and treats an empty variable as unset', () => {
@@ -67,6 +68,10 @@ describe('loadLocalStackEnv', () => {
     expect(message).not.toContain(secret);
     expect(message).not.toContain('short');
     expect(message).not.toContain('\n');
+  });
+
+  it('takes a Redis Cluster URL, by the same rule as ingest and the worker', () => {
+    expect(loadLocalStackEnv({ REDIS_URL: 'redis+cluster://10.0.0.1:7000,10.0.0.2:7001' }).redisUrl).toBe('redis+cluster://10.0.0.1:7000,10.0.0.2:7001');
   });
 
   it('refuses the same port for ingest and the worker metrics', () => {
