@@ -31,7 +31,8 @@ describe('ingest as a cluster of processes', () => {
           const i = next++;
           const answer = await fetch(`http://127.0.0.1:${ingest.port}/v1/events`, {
             method: 'POST',
-            headers: { authorization: `Bearer ${pipeline.writeKey}`, 'content-type': 'application/json' },
+            // A connection per request: none is left open when the test ends, and each may land on either process.
+            headers: { authorization: `Bearer ${pipeline.writeKey}`, 'content-type': 'application/json', connection: 'close' },
             body: JSON.stringify(seedEvent({ idempotencyKey: `${prefix}-${i}`, payload: { i } })),
           }).catch(() => undefined);
           if (answer?.status === 202) acked.push(((await answer.json()) as { eventId: string }).eventId);
@@ -45,7 +46,7 @@ describe('ingest as a cluster of processes', () => {
   it('answers from both processes and aggregates their metrics', async () => {
     const { acked, failed } = await send(400, 16, 'metrics');
     expect(failed).toBe(0);
-    const text = await (await fetch(`http://127.0.0.1:${ingest.port}/metrics`)).text();
+    const text = await (await fetch(`http://127.0.0.1:${ingest.port}/metrics`, { headers: { connection: 'close' } })).text();
     // Each process counts only what it accepted; the scrape, whichever process takes it, shows their sum.
     expect(metricValue(parsePrometheusText(text), 'pushrail_events_accepted_total')).toBe(acked.length);
     await waitFor(async () => (await pipeline.rowCount()) === 400, { description: '400 rows' });

@@ -10,17 +10,20 @@ export const destinationListQuery = z.object({ tenantId: z.string().uuid().optio
 /** `GET …/ddl?eventType=` and `POST …/test?eventType=`: the table of that event type in `per_event_type` mode. */
 export const eventTypeQuery = z.object({ eventType: z.string().min(1).max(255).optional() });
 
+/** One schema per provider, joined; a union of one is only noise in the OpenAPI document. */
+function oneOrUnion<T extends z.ZodType>(options: T[], union: (options: T[]) => z.ZodType): z.ZodType {
+  return options.length === 1 ? options[0]! : union(options);
+}
+
 /**
  * `POST /admin/v1/destinations`: the tenant and a config of one of the
  * registered types. The route takes `tenantId` off first (an unknown tenant
  * is a 404) and validates the rest with the provider's schema; this is the
  * two together, one variant per provider, discriminated by `type`.
  */
-export const createDestinationBody = z.discriminatedUnion(
-  'type',
-  PROVIDERS.map((p) => p.configSchema.safeExtend({ tenantId: z.uuid().describe('The tenant whose events go here') })) as unknown as [
-    z.ZodObject,
-  ],
+export const createDestinationBody = oneOrUnion(
+  PROVIDERS.map((p) => p.configSchema.safeExtend({ tenantId: z.uuid().describe('The tenant whose events go here') })),
+  (options) => z.discriminatedUnion('type', options as unknown as [z.ZodObject]),
 );
 
 /** A field of the config as a patch takes it: optional, and without the default (a field left out keeps its value). */
@@ -45,7 +48,10 @@ function patchShape(schema: z.ZodObject): Record<string, z.ZodType> {
  * result is validated like a create (DestinationStore.merge). A secret left
  * out, or sent back as "[REDACTED]", keeps the stored one.
  */
-export const patchDestinationBody = z.union(PROVIDERS.map((p) => z.object(patchShape(p.configSchema)).strict()) as unknown as [z.ZodObject]);
+export const patchDestinationBody = oneOrUnion(
+  PROVIDERS.map((p) => z.object(patchShape(p.configSchema)).strict()),
+  (options) => z.union(options as unknown as [z.ZodObject]),
+);
 
 const isoTime = z.iso.datetime();
 
