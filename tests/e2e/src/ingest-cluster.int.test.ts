@@ -3,6 +3,9 @@ import { ingestEnv, spawnIngest, type IngestProcess } from './ingest-process';
 import { Pipeline, seedEvent } from './pipeline';
 import { metricValue, parsePrometheusText } from './prometheus-text';
 
+/** Longest the test's client waits for one answer, in milliseconds. */
+const REQUEST_TIMEOUT_MS = 10_000;
+
 /** `PUSHRAIL_INGEST_PROCESSES=2`: two ingest processes on one port under a cluster primary. */
 describe('ingest as a cluster of processes', () => {
   let pipeline: Pipeline;
@@ -36,6 +39,8 @@ describe('ingest as a cluster of processes', () => {
             // A connection per request: none is left open when the test ends, and each may land on either process.
             headers: { authorization: `Bearer ${pipeline.writeKey}`, 'content-type': 'application/json', connection: 'close' },
             body: JSON.stringify(seedEvent({ idempotencyKey: `${prefix}-${i}`, payload: { i } })),
+            // A request caught by the kill may never be answered; a client gives up on it (and would retry it, safely).
+            signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
           }).catch(() => undefined);
           if (answer?.status === 202) acked.push(((await answer.json()) as { eventId: string }).eventId);
           else failed++;
