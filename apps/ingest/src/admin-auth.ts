@@ -1,4 +1,4 @@
-import { safeEqual, verifyBearerToken } from '@pushrail/crypto';
+import { parseBasicCredentials, safeEqual, verifyBearerToken } from '@pushrail/crypto';
 import type { RequestHandler } from 'express';
 import { HttpError } from './http-errors';
 
@@ -7,11 +7,7 @@ import { HttpError } from './http-errors';
  * password): how a browser opening Bull Board sends it, after its own prompt.
  */
 function basicPassword(header: string | undefined): string | undefined {
-  const match = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header ?? '');
-  if (!match) return undefined;
-  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  return colon < 0 ? undefined : decoded.slice(colon + 1);
+  return parseBasicCredentials(header)?.password;
 }
 
 /**

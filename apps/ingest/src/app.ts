@@ -15,6 +15,8 @@ import { EventHandlers } from './routes/event-handlers';
 import { eventFastPath } from './event-fast-path';
 import { mountBeforeExpress } from './express-app-handle';
 import { healthRoutes } from './routes/health';
+import { SegmentHandlers } from './segment/segment-handlers';
+import { SEGMENT_PREFIX, segmentRoutes } from './segment/segment-routes';
 import { openApiRoutes } from './routes/openapi';
 import { TenantDestinations } from './tenant-destinations';
 import { TenantRateLimiter } from './tenant-rate-limit';
@@ -55,6 +57,8 @@ export function createApp(deps: IngestDeps): Ingest {
   mountBeforeExpress(app, eventFastPath(new EventHandlers({ auth, intake, rateLimiter }), deps.logger));
   app.use(healthRoutes(deps));
   app.use(openApiRoutes());
+  // Before the JSON parser: the Segment routes read their own bodies (gzip, any Content-Type).
+  app.use(SEGMENT_PREFIX, segmentRoutes(new SegmentHandlers({ auth, intake, rateLimiter })));
   // Everything under /admin (the API, Bull Board, unknown paths) is behind the token, checked before the body is read.
   app.use('/admin', requireAdmin(deps.adminToken), requireJsonIfBody);
   app.use(BULL_BOARD_PATH, bullBoardRouter(deps));

@@ -17,6 +17,12 @@ function sendError(res: ServerResponse, error: HttpError): void {
   send(res, error.status, errorBody(error), error.headers);
 }
 
+/** The `Idempotency-Key` header of `POST /v1/events`; node joins repeated headers with ", ". */
+function idempotencyKeyHeader(req: IncomingMessage): string | undefined {
+  const value = req.headers['idempotency-key'];
+  return typeof value === 'string' ? value : undefined;
+}
+
 /** Reads the body up to MAX_BODY_BYTES; rejects with a 413 HttpError beyond. */
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -70,7 +76,7 @@ export function eventFastPath(handlers: EventHandlers, logger: Logger): (req: In
         }
         const answer =
           kind === 'single'
-            ? await handlers.single(req.headers.authorization, body, raw.length)
+            ? await handlers.single(req.headers.authorization, body, raw.length, idempotencyKeyHeader(req))
             : await handlers.batch(req.headers.authorization, body, raw.length);
         send(res, answer.status, answer.body);
       } catch (thrown) {

@@ -8,6 +8,9 @@ export const ERROR_STATUS = {
   invalid_json: 400,
   invalid_request: 400,
   invalid_events: 400,
+  // Segment's own answer to its size limits is a 400, which its SDKs do not retry (the Segment routes).
+  message_too_large: 400,
+  batch_too_large: 400,
   unauthorized: 401,
   not_found: 404,
   conflict: 409,

@@ -24,10 +24,14 @@ export class WriteKeyAuthenticator {
   }
 
   async authenticate(authorization: string | undefined): Promise<WriteKeyOwner> {
-    const key = parseBearerToken(authorization);
-    if (!key) throw new HttpError('unauthorized', 'missing write key: send Authorization: Bearer <write key>');
+    return this.authenticateKey(parseBearerToken(authorization), 'missing write key: send Authorization: Bearer <write key>');
+  }
+
+  /** The owner of a write key however it came (Bearer, or Basic user name on the Segment routes); `missing` is the 401's message without one. */
+  async authenticateKey(key: string | undefined, missing: string, headers: Record<string, string> = {}): Promise<WriteKeyOwner> {
+    if (!key) throw new HttpError('unauthorized', missing, {}, headers);
     const owner = await this.cache.fetch(hashSecret(key));
-    if (!owner) throw new HttpError('unauthorized', 'unknown or revoked write key');
+    if (!owner) throw new HttpError('unauthorized', 'unknown or revoked write key', {}, headers);
     return owner;
   }
 

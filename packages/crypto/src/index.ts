@@ -1,3 +1,5 @@
+export { parseBasicCredentials } from './basic-credentials';
+export type { BasicCredentials } from './basic-credentials';
 export { parseBearerToken, verifyBearerToken } from './bearer-token';
 export { CIPHERTEXT_VERSION } from './ciphertext-format';
 export { ENCRYPTION_KEY_BYTES, encryptionKeyProblem, generateEncryptionKey, keyIdOf, parseEncryptionKey } from './encryption-key';

@@ -4,6 +4,7 @@ import { destinationRoutes } from '../routes/admin/destinations';
 import { tenantRoutes } from '../routes/admin/tenants';
 import { healthRoutes } from '../routes/health';
 import { openApiRoutes } from '../routes/openapi';
+import { SEGMENT_PREFIX, segmentRoutes } from '../segment/segment-routes';
 import { buildOpenApiDocument, openApiJson } from './openapi-document';
 
 interface Operation {
@@ -28,6 +29,13 @@ const documented = new Set(operations.map((o) => o.route));
 const DESIGN_ROUTES = [
   'POST /v1/events',
   'POST /v1/batch',
+  'POST /segment/v1/batch',
+  'POST /segment/v1/track',
+  'POST /segment/v1/identify',
+  'POST /segment/v1/page',
+  'POST /segment/v1/screen',
+  'POST /segment/v1/group',
+  'POST /segment/v1/alias',
   'POST /admin/v1/tenants',
   'GET /admin/v1/tenants/{id}',
   'PATCH /admin/v1/tenants/{id}',
@@ -77,6 +85,7 @@ describe('the OpenAPI document', () => {
     const routes = [
       ...expressRoutes('', healthRoutes(deps)),
       ...expressRoutes('', openApiRoutes()),
+      ...expressRoutes(SEGMENT_PREFIX, segmentRoutes(deps)),
       ...expressRoutes('/admin/v1', tenantRoutes(deps)),
       ...expressRoutes('/admin/v1', destinationRoutes(deps)),
       ...expressRoutes('/admin/v1', deadLetterRoutes(deps)),
@@ -96,6 +105,12 @@ describe('the OpenAPI document', () => {
           route,
           statuses: ['202', '400', '401', '413', '415', '429', '500', '503'],
         });
+      } else if (path.startsWith('/segment/')) {
+        expect({ route, security: op.security }).toEqual({ route, security: [{ segmentWriteKey: [] }] });
+        expect({ route, statuses: Object.keys(op.responses) }).toEqual({
+          route,
+          statuses: ['200', '400', '401', '415', '429', '500', '503'],
+        });
       } else {
         expect({ route, security: op.security }).toEqual({ route, security: [] });
       }
@@ -110,11 +125,20 @@ describe('the OpenAPI document', () => {
       'POST /admin/v1/dead-letters/redrive',
       'POST /admin/v1/destinations',
       'POST /admin/v1/tenants',
+      'POST /segment/v1/alias',
+      'POST /segment/v1/batch',
+      'POST /segment/v1/group',
+      'POST /segment/v1/identify',
+      'POST /segment/v1/page',
+      'POST /segment/v1/screen',
+      'POST /segment/v1/track',
       'POST /v1/batch',
       'POST /v1/events',
     ]);
-    for (const { route, op } of withBody) {
-      for (const status of ['400', '413', '415']) expect({ route, status, ref: responseRef(op, status) }).toEqual({ route, status, ref: '#/components/schemas/Error' });
+    for (const { route, path, op } of withBody) {
+      // The Segment routes answer their size limits with Segment's own 400, not a 413.
+      const statuses = path.startsWith('/segment/') ? ['400', '415'] : ['400', '413', '415'];
+      for (const status of statuses) expect({ route, status, ref: responseRef(op, status) }).toEqual({ route, status, ref: '#/components/schemas/Error' });
     }
   });
 
@@ -146,7 +170,7 @@ describe('the OpenAPI document', () => {
     const error = schemas.Error!.properties.error as unknown as { properties: Record<string, unknown>; required: string[] };
     expect(Object.keys(error.properties)).toEqual(['code', 'message', 'issues', 'invalidEvents']);
     expect(error.required).toEqual(['code', 'message']);
-    expect(Object.keys(document.components.securitySchemes).sort()).toEqual(['adminToken', 'writeKey']);
+    expect(Object.keys(document.components.securitySchemes).sort()).toEqual(['adminToken', 'segmentWriteKey', 'writeKey']);
   });
 
   test('is built once: the served text is the same string every time', () => {

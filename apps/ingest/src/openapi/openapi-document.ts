@@ -167,6 +167,11 @@ export function buildOpenApiDocument(): JsonObject {
           scheme: 'bearer',
           description: 'A tenant\'s write key (`POST /admin/v1/tenants/{id}/write-keys`), as `Authorization: Bearer <write key>`',
         },
+        segmentWriteKey: {
+          type: 'http',
+          scheme: 'basic',
+          description: 'A tenant\'s write key as the user name of HTTP Basic, password empty: how the Segment and RudderStack SDKs send their write key',
+        },
         adminToken: {
           type: 'http',
           scheme: 'bearer',

@@ -25,6 +25,8 @@ import { createTenantBody, patchTenantBody, tenantResponse, writeKeyCreatedRespo
 import { batchAcceptedResponse, eventAcceptedResponse } from '../routes/event-schemas';
 import { healthResponse, readinessResponse } from '../routes/health-schemas';
 import { openApiDocumentResponse } from '../routes/openapi-schemas';
+import { MAX_SEGMENT_BATCH_BYTES, MAX_SEGMENT_MESSAGE_BYTES, SEGMENT_CALL_TYPES, segmentBatchSchema, segmentMessageSchema } from '../segment/segment-message';
+import { segmentAcceptedResponse } from '../segment/segment-schemas';
 import { errorResponse } from './error-schema';
 
 /**
@@ -43,6 +45,8 @@ export const REQUEST_SCHEMAS = {
   CreateDestinationRequest: createDestinationBody,
   PatchDestinationRequest: patchDestinationBody,
   RedriveRequest: redriveBody,
+  SegmentMessage: segmentMessageSchema,
+  SegmentBatchRequest: segmentBatchSchema,
 } satisfies Record<string, z.ZodType>;
 
 /** Response bodies by component name, converted as zod's output (what the views build). */
@@ -65,6 +69,7 @@ export const RESPONSE_SCHEMAS = {
   RedriveByIdsOutcome: redriveByIdsOutcomeResponse,
   RedriveResult: redriveResponse,
   OpenApiDocument: openApiDocumentResponse,
+  SegmentAccepted: segmentAcceptedResponse,
 } satisfies Record<string, z.ZodType>;
 
 export type RequestSchemaName = keyof typeof REQUEST_SCHEMAS;
@@ -74,6 +79,9 @@ export type ResponseSchemaName = keyof typeof RESPONSE_SCHEMAS;
 export const COMPONENT_DESCRIPTIONS: Partial<Record<RequestSchemaName | ResponseSchemaName, string>> = {
   EventEnvelope: 'The canonical event. An event is at most 1 MB of JSON; `payload` and `metadata` nest at most 32 levels.',
   BatchRequest: `Up to ${MAX_BATCH_EVENTS} events, all or nothing: each is validated as an EventEnvelope, and one invalid event refuses the batch (400 \`invalid_events\` lists every bad index).`,
+  SegmentMessage:
+    `One message of the Segment tracking spec, as Segment's and RudderStack's SDKs send it (any other field is kept in the event's metadata). At most ${MAX_SEGMENT_MESSAGE_BYTES / 1024} KB of JSON.`,
+  SegmentBatchRequest: `Up to ${MAX_BATCH_EVENTS} messages in at most ${MAX_SEGMENT_BATCH_BYTES / 1024} KB of JSON, all or nothing; \`context\` is merged into each message's own.`,
   DestinationConfig:
     'A destination\'s config as answers show it, one shape per `type`: every default filled in, and every secret (`auth.password`) always "[REDACTED]".',
 };
@@ -83,7 +91,10 @@ export const COMPONENT_DESCRIPTIONS: Partial<Record<RequestSchemaName | Response
  * own, so every bad index is reported); the document shows them as what they
  * must be.
  */
-export const DOCUMENT_AS: ReadonlyMap<z.core.$ZodType, RequestSchemaName> = new Map([[batchBodySchema.shape.events.element, 'EventEnvelope']]);
+export const DOCUMENT_AS: ReadonlyMap<z.core.$ZodType, RequestSchemaName> = new Map<z.core.$ZodType, RequestSchemaName>([
+  [batchBodySchema.shape.events.element, 'EventEnvelope'],
+  [segmentBatchSchema.shape.batch.element, 'SegmentMessage'],
+]);
 
 /** Response headers the document names (components.headers). */
 export const HEADERS = {
@@ -104,10 +115,11 @@ export type ResponseSpec =
   /** No body. */
   | { description: string };
 
-export type Tag = 'events' | 'tenants' | 'destinations' | 'dead-letters' | 'operations';
+export type Tag = 'events' | 'segment' | 'tenants' | 'destinations' | 'dead-letters' | 'operations';
 
 export const TAGS: Record<Tag, string> = {
   events: 'Events in, with a write key',
+  segment: 'The Segment HTTP tracking API, for unmodified Segment and RudderStack SDKs: each message becomes one canonical event',
   tenants: 'Tenants and their write keys',
   destinations: 'Where a tenant\'s events are delivered',
   'dead-letters': 'Events that could not be delivered: list, inspect, redrive',
@@ -122,7 +134,7 @@ export interface RouteSpec {
   summary: string;
   description?: string;
   tag: Tag;
-  auth: 'writeKey' | 'adminToken' | 'none';
+  auth: 'writeKey' | 'segmentWriteKey' | 'adminToken' | 'none';
   /** Each `{…}` of `path`, as a zod schema with its description. */
   pathParams?: Record<string, z.ZodType>;
   /** The query string, as the zod object the route parses it with. */
@@ -171,6 +183,16 @@ const WRITE_KEY_ERRORS = {
   ...INTERNAL,
 } satisfies Record<number, ResponseSpec>;
 
+/** Statuses of the Segment routes besides 200 and 400: the SDKs retry 429, 500 and 503, and give up on 401 and 415. */
+const SEGMENT_ERRORS = {
+  ...WRITE_KEY_ERRORS,
+  401: error('Missing, unknown or revoked write key (the user name of HTTP Basic)'),
+  415: error('A `Content-Encoding` other than gzip'),
+} satisfies Record<number, ResponseSpec>;
+
+const SEGMENT_BODY =
+  'JSON, gzip-compressed or not (by `Content-Encoding: gzip` or its bytes), whatever the `Content-Type`. Answers once the events are durable in Redis. Each message becomes one canonical event (the mapping table in the README).';
+
 export const ROUTES: readonly RouteSpec[] = [
   {
     method: 'post',
@@ -206,6 +228,43 @@ export const ROUTES: readonly RouteSpec[] = [
       413: JSON_BODY[413],
     },
   },
+  {
+    method: 'post',
+    path: '/segment/v1/batch',
+    operationId: 'postSegmentBatch',
+    summary: 'Send a batch of Segment messages, all or nothing',
+    description: SEGMENT_BODY,
+    tag: 'segment',
+    auth: 'segmentWriteKey',
+    body: 'SegmentBatchRequest',
+    responses: {
+      200: { description: 'Every message accepted: durable in Redis for every destination', json: 'SegmentAccepted' },
+      400: error(
+        `Nothing was accepted: the body is not JSON or gzip (\`invalid_json\`), not \`{"batch":[…]}\` with 1 to ${MAX_BATCH_EVENTS} messages (\`invalid_request\`), ` +
+          `over ${MAX_SEGMENT_BATCH_BYTES / 1024} KB (\`batch_too_large\`, Segment's own 400), or some messages are invalid or over ${MAX_SEGMENT_MESSAGE_BYTES / 1024} KB (\`invalid_events\`, listing each bad index)`,
+      ),
+      ...SEGMENT_ERRORS,
+    },
+  },
+  ...SEGMENT_CALL_TYPES.map(
+    (type): RouteSpec => ({
+      method: 'post',
+      path: `/segment/v1/${type}`,
+      operationId: `postSegment${type[0]!.toUpperCase()}${type.slice(1)}`,
+      summary: `Send one Segment ${type} message`,
+      description: `${SEGMENT_BODY} The message's \`type\` may be left out; when given it must be \`${type}\`.`,
+      tag: 'segment',
+      auth: 'segmentWriteKey',
+      body: 'SegmentMessage',
+      responses: {
+        200: { description: 'Accepted: durable in Redis for every destination', json: 'SegmentAccepted' },
+        400: error(
+          `Nothing was accepted: the body is not JSON or gzip (\`invalid_json\`), the message is invalid (\`invalid_request\`, with \`issues\`), or over ${MAX_SEGMENT_MESSAGE_BYTES / 1024} KB (\`message_too_large\`, Segment's own 400)`,
+        ),
+        ...SEGMENT_ERRORS,
+      },
+    }),
+  ),
   {
     method: 'post',
     path: '/admin/v1/tenants',

@@ -19,6 +19,38 @@ export interface EventAnswer {
   body: EventAcceptedResponse | BatchAcceptedResponse;
 }
 
+/** 429 with Retry-After when the tenant is over its rate; valid events only are counted. Shared by every intake route. */
+export async function chargeTenant(rateLimiter: TenantRateLimiter, owner: WriteKeyOwner, events: number): Promise<void> {
+  let decision;
+  try {
+    decision = await rateLimiter.take(owner.tenantId, owner.rateLimitPerSec, events);
+  } catch {
+    throw unavailable();
+  }
+  if (!decision.allowed) {
+    throw new HttpError('rate_limited', `over the tenant's rate limit of ${owner.rateLimitPerSec} events/s; nothing was accepted`, {}, {
+      'Retry-After': String(decision.retryAfterSec),
+    });
+  }
+}
+
+/**
+ * The `Idempotency-Key` header (the Stripe convention) folded into a single
+ * event's body: it means the same as the body's `idempotencyKey`. Both given
+ * and different is a 400, since either choice would silently drop one key.
+ */
+export function withIdempotencyHeader(body: unknown, header: string | undefined): unknown {
+  if (header === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) return body;
+  const inBody = (body as Record<string, unknown>).idempotencyKey;
+  if (inBody === undefined) return { ...body, idempotencyKey: header };
+  if (inBody !== header) {
+    throw new HttpError('invalid_request', 'the event is invalid; nothing was accepted', {
+      issues: [{ path: 'idempotencyKey', message: 'differs from the Idempotency-Key header: send one key, or the same in both' }],
+    });
+  }
+  return body;
+}
+
 /**
  * `POST /v1/events` and `POST /v1/batch`, free of any HTTP framework: they
  * take the Authorization header and the parsed body, and either answer or
@@ -27,25 +59,18 @@ export interface EventAnswer {
 export class EventHandlers {
   constructor(private readonly deps: EventHandlerDeps) {}
 
-  /** 429 with Retry-After when the tenant is over its rate; valid events only are counted. */
-  private async charge(owner: WriteKeyOwner, events: number): Promise<void> {
-    let decision;
-    try {
-      decision = await this.deps.rateLimiter.take(owner.tenantId, owner.rateLimitPerSec, events);
-    } catch {
-      throw unavailable();
-    }
-    if (!decision.allowed) {
-      throw new HttpError('rate_limited', `over the tenant's rate limit of ${owner.rateLimitPerSec} events/s; nothing was accepted`, {}, {
-        'Retry-After': String(decision.retryAfterSec),
-      });
-    }
+  private charge(owner: WriteKeyOwner, events: number): Promise<void> {
+    return chargeTenant(this.deps.rateLimiter, owner, events);
   }
 
-  /** One event. `bodyBytes` is the request body's size, which bounds the event's. */
-  async single(authorization: string | undefined, body: unknown, bodyBytes: number): Promise<EventAnswer> {
+  /**
+   * One event. `bodyBytes` is the request body's size, which bounds the
+   * event's; a key from the `Idempotency-Key` header adds its own field.
+   */
+  async single(authorization: string | undefined, body: unknown, bodyBytes: number, idempotencyKeyHeader?: string): Promise<EventAnswer> {
     const owner = await this.deps.auth.authenticate(authorization);
-    const { event, issues, tooLarge } = EventIntake.validate(body, [], bodyBytes);
+    const headerBytes = idempotencyKeyHeader === undefined ? 0 : Buffer.byteLength(`,"idempotencyKey":${JSON.stringify(idempotencyKeyHeader)}`);
+    const { event, issues, tooLarge } = EventIntake.validate(withIdempotencyHeader(body, idempotencyKeyHeader), [], bodyBytes + headerBytes);
     if (tooLarge) throw new HttpError('payload_too_large', issues[0]!.message);
     if (!event) throw new HttpError('invalid_request', 'the event is invalid; nothing was accepted', { issues });
     await this.charge(owner, 1);
