@@ -50,8 +50,12 @@ describe('every response of the OpenAPI document, from real requests (Redis kill
     const scheme = Object.keys(op.security[0] ?? {})[0];
     if (scheme === 'adminToken') return { authorization: `Bearer ${ADMIN_TOKEN}` };
     if (scheme === 'writeKey') return { authorization: `Bearer ${pipeline.writeKey}` };
+    if (scheme === 'segmentWriteKey') return segmentAuth(pipeline.writeKey);
     return {};
   }
+
+  /** The Segment routes' credential: the write key as the user name of HTTP Basic. */
+  const segmentAuth = (key: string) => ({ authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}` });
 
   function expectStatus(answer: HttpAnswer, status: number, what: string): void {
     expect({ what, status: answer.status, body: answer.status === status ? undefined : answer.text.slice(0, 300) }).toEqual({ what, status, body: undefined });
@@ -64,8 +68,8 @@ describe('every response of the OpenAPI document, from real requests (Redis kill
     }
   });
 
-  it('answers 413 and 415 on every operation that reads a JSON body', async () => {
-    for (const op of operations.filter((o) => o.hasBody)) {
+  it('answers 413 and 415 on every operation that reads a JSON body (the Segment routes aside: any Content-Type, Segment\'s 400 for size)', async () => {
+    for (const op of operations.filter((o) => o.hasBody && !o.template.startsWith('/segment/'))) {
       const what = `${op.method} ${op.template}`;
       const path = concrete(op.template);
       expectStatus(await pipeline.request(op.method, path, { body: { name: OVER_BODY_LIMIT }, headers: credential(op) }), 413, what);
@@ -87,6 +91,32 @@ describe('every response of the OpenAPI document, from real requests (Redis kill
     // A bucket of 1 event a second: the second of two quick requests is over it.
     for (const send of [() => pipeline.postEvent(seedEvent(), key), () => pipeline.postBatch([seedEvent()], key)]) {
       await waitFor(async () => (await send()).status === 429, { timeoutMs: 10_000, description: 'a 429 from a tenant limited to 1 event/s' });
+    }
+  });
+
+  it('answers the Segment routes: 200, 400 (invalid, over 32 KB, over 500 KB), 415 for an unknown Content-Encoding, 429 over the tenant rate', async () => {
+    const segmentRoutes = operations.filter((o) => o.template.startsWith('/segment/'));
+    expect(segmentRoutes).toHaveLength(7);
+    const message = (i: number) => ({ type: 'track', event: 'Tour', userId: 'u', messageId: `tour-${i}`, properties: { i } });
+    const post = (path: string, body: unknown, key = pipeline.writeKey, headers: Record<string, string> = {}) =>
+      pipeline.request('POST', path, { body, headers: { ...segmentAuth(key), ...headers } });
+    for (const op of segmentRoutes) {
+      const single = op.template !== '/segment/v1/batch';
+      const type = op.template.split('/').pop()!;
+      const valid = single ? { ...message(0), type, ...(type === 'track' ? {} : { event: undefined }) } : { batch: [message(1), message(2)] };
+      expectStatus(await post(op.template, valid), 200, `${op.template} accepted`);
+      expectStatus(await post(op.template, single ? { type: 'nope' } : { batch: [] }), 400, `${op.template} invalid`);
+      const huge = { blob: 'x'.repeat(single ? 33 * 1024 : 501 * 1024) };
+      expectStatus(await post(op.template, single ? { ...valid, properties: huge } : { batch: [{ ...message(3), properties: huge }] }), 400, `${op.template} too large`);
+      expectStatus(await pipeline.request('POST', op.template, { rawBody: '{}', headers: { ...segmentAuth(pipeline.writeKey), 'content-encoding': 'br' } }), 415, `${op.template} brotli`);
+    }
+
+    const limited = await pipeline.admin('POST', '/admin/v1/tenants', { name: 'Segment limited' });
+    expectStatus(await pipeline.admin('PATCH', `/admin/v1/tenants/${limited.body.id}`, { rateLimitPerSec: 1 }), 200, 'rate limit set');
+    const key = (await pipeline.admin('POST', `/admin/v1/tenants/${limited.body.id}/write-keys`)).body.key as string;
+    for (const op of segmentRoutes) {
+      const body = op.template === '/segment/v1/batch' ? { batch: [message(4)] } : { ...message(5), type: op.template.split('/').pop() };
+      await waitFor(async () => (await post(op.template, body, key)).status === 429, { timeoutMs: 10_000, description: `a 429 from ${op.template}` });
     }
   });
 
@@ -186,6 +216,11 @@ describe('every response of the OpenAPI document, from real requests (Redis kill
     await waitFor(() => pipeline.redis.status !== 'ready', { timeoutMs: 10_000, description: 'the producer connection to notice Redis died' });
     expectStatus(await pipeline.postEvent(seedEvent({ idempotencyKey: 'while-dead' })), 503, 'event');
     expectStatus(await pipeline.postBatch([seedEvent({ idempotencyKey: 'while-dead-batch' })]), 503, 'batch');
+    for (const op of operations.filter((o) => o.template.startsWith('/segment/'))) {
+      const message = { type: op.template.split('/').pop(), event: 'Dead', userId: 'u', messageId: 'while-dead-segment' };
+      const body = op.template === '/segment/v1/batch' ? { batch: [{ ...message, type: 'track' }] } : message;
+      expectStatus(await pipeline.request('POST', op.template, { body, headers: credential(op) }), 503, `${op.template} while Redis is dead`);
+    }
     expectStatus(await pipeline.request('GET', '/readyz'), 503, 'readiness');
     for (const action of ['pause', 'resume']) {
       expectStatus(await pipeline.admin('POST', `/admin/v1/destinations/${pipeline.destinationId}/${action}`), 503, action);
