@@ -12,7 +12,7 @@ const sourceOf = {
 for (const type of ['postgres', 'mysql', 'clickhouse']) {
   sourceOf[`@pushrail/destination-${type}`] = `packages/destinations/${type}/src/index.ts`;
 }
-for (const name of ['events', 'config', 'observability', 'crypto', 'queue', 'control-db', 'testing']) {
+for (const name of ['events', 'config', 'observability', 'crypto', 'queue', 'control-db', 'testing', 'client']) {
   sourceOf[`@pushrail/${name}`] = `packages/${name}/src/index.ts`;
 }
 for (const name of ['ingest', 'worker']) sourceOf[`@pushrail/${name}`] = `apps/${name}/src/index.ts`;

@@ -18,9 +18,10 @@ export function ingestEnv(pipeline: Pipeline, extra: Record<string, string> = {}
   return { ...pipeline.workerEnv(), PUSHRAIL_ADMIN_TOKEN: ADMIN_TOKEN, ...extra };
 }
 
-/** Spawns `apps/ingest/dist/main.js`; with `waitReady`, resolves once `/readyz` answers 200. */
-export async function spawnIngest(env: NodeJS.ProcessEnv, options: { waitReady: boolean }): Promise<IngestProcess> {
-  const port = await getFreePort();
+/** Spawns `apps/ingest/dist/main.js` (on `port`, else a free one); with `waitReady`, resolves once `/readyz` answers 200. */
+export async function spawnIngest(env: NodeJS.ProcessEnv, options: { waitReady: boolean; port?: number }): Promise<IngestProcess> {
+  // A given port lets a test restart ingest where its clients already point.
+  const port = options.port ?? (await getFreePort());
   const child = spawn(process.execPath, [INGEST_MAIN], { env: { ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
