@@ -30,12 +30,12 @@ describe('GET /openapi.json and the answer check of the e2e suite', () => {
 
   const withText = (answer: AnswerToCheck, text: string): AnswerToCheck => ({ ...answer, text });
 
-  it('serves an OpenAPI 3.1.0 document as JSON without any token, naming both security schemes', async () => {
+  it('serves an OpenAPI 3.1.0 document as JSON without any token, naming every security scheme', async () => {
     const answer = await pipeline.request('GET', '/openapi.json');
     expect(answer.status).toBe(200);
     expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
     expect(answer.body.openapi).toBe('3.1.0');
-    expect(Object.keys(answer.body.components.securitySchemes).sort()).toEqual(['adminToken', 'writeKey']);
+    expect(Object.keys(answer.body.components.securitySchemes).sort()).toEqual(['adminToken', 'segmentWriteKey', 'writeKey']);
     expect(answer.body.paths['/v1/events'].post.responses['202'].content['application/json'].schema).toEqual({
       $ref: '#/components/schemas/EventAccepted',
     });
