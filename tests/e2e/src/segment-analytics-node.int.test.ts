@@ -58,7 +58,7 @@ describe('@segment/analytics-node against ingest', () => {
     for (const request of requests) {
       const replay = await fetch(request.url, { method: 'POST', headers: request.headers, body: request.body });
       expect(replay.status).toBe(200);
-      expect((await replay.json()).success).toBe(true);
+      expect(((await replay.json()) as { success: boolean }).success).toBe(true);
     }
     await waitFor(async () => (await pipeline.workerMetric('pushrail_events_duplicates_skipped_total')) >= 6, {
       timeoutMs: 20_000,

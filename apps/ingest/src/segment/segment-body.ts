@@ -20,7 +20,7 @@ function tooLarge(limit: SegmentBodyLimit): HttpError {
   return new HttpError(limit.code, `${limit.what} is over Segment's limit of ${limit.bytes / 1024} KB (${limit.bytes} bytes of JSON); nothing was accepted`);
 }
 
-/** The raw body, refused beyond `maxBytes` (compressed bodies are smaller than their JSON, so the same cap holds). */
+/** The raw body, refused beyond the limit: a gzip body is held to it before gunzip as well as after. */
 function readRaw(req: IncomingMessage, limit: SegmentBodyLimit): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     if (Number(req.headers['content-length'] ?? 0) > limit.bytes) {
