@@ -255,7 +255,12 @@ export class PushrailClient {
 
   private drop(events: QueuedClientEvent[], reason: DropReason, error?: Error): void {
     this.counters.dropped += events.length;
-    this.options.onDrop?.(events.map(({ idempotencyKey, json }) => ({ idempotencyKey, json })), reason, error);
+    try {
+      this.options.onDrop?.(events.map(({ idempotencyKey, json }) => ({ idempotencyKey, json })), reason, error);
+    } catch (thrown) {
+      // The caller's callback failing must not stop the sender, which still holds other events.
+      process.emitWarning(toError(thrown), 'PushrailClientWarning');
+    }
   }
 
   /** One batch until it is delivered, refused for good, or out of attempts. */
