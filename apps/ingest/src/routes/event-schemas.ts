@@ -4,7 +4,7 @@ import { z } from 'zod';
  * Answers of `POST /v1/events` and `POST /v1/batch` (request bodies are
  * @pushrail/events' `eventEnvelopeSchema` and `batchBodySchema`).
  */
-const noDestinationWarning = z
+export const noDestinationWarning = z
   .string()
   .optional()
   .describe('Present when the tenant has no destination at all: the events were accepted but go nowhere');

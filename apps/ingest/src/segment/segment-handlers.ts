@@ -77,7 +77,8 @@ export class SegmentHandlers {
     const { event, issues } = messageToEvent(isObject(body) ? { ...body, type } : body, [], new Date());
     if (!event) throw new HttpError('invalid_request', 'the message is invalid; nothing was accepted', { issues });
     await chargeTenant(this.deps.rateLimiter, owner, 1);
-    return { status: 200, body: { success: true, eventIds: [await this.deps.intake.acceptOne(owner, event)] } };
+    const { ids, warning } = await this.deps.intake.acceptOne(owner, event);
+    return { status: 200, body: { success: true, eventIds: [ids], ...(warning ? { warning } : {}) } };
   }
 
   /** `POST /segment/v1/batch`: all or nothing, like `/v1/batch`; one bad message refuses the batch, listing each bad index. */
@@ -101,6 +102,7 @@ export class SegmentHandlers {
       });
     }
     await chargeTenant(this.deps.rateLimiter, owner, events.length);
-    return { status: 200, body: { success: true, eventIds: await this.deps.intake.acceptBatch(owner, events) } };
+    const { ids, warning } = await this.deps.intake.acceptBatch(owner, events);
+    return { status: 200, body: { success: true, eventIds: ids, ...(warning ? { warning } : {}) } };
   }
 }
