@@ -2,7 +2,7 @@ import { jsonObjectSchema, MAX_BATCH_EVENTS } from '@pushrail/events';
 import { z } from 'zod';
 
 /**
- * The Segment HTTP tracking API as Pushrail accepts it (README.md, "Segment and RudderStack SDKs"):
+ * The Segment HTTP tracking API as Pushrail accepts it (docs/design.md, "HTTP (ingest)"):
  * the messages unmodified Segment and RudderStack SDKs send.
  */
 
