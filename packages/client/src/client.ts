@@ -180,10 +180,20 @@ export class PushrailClient {
    */
   async close(options: { timeoutMs?: number } = {}): Promise<void> {
     this.closed = true;
+    try {
+      await this.closeWithin(options.timeoutMs);
+    } finally {
+      // Nothing more can be queued: no timer may keep the process alive after close().
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  private async closeWithin(timeoutMs: number | undefined): Promise<void> {
     const flushed = this.flush();
-    if (options.timeoutMs === undefined) return flushed;
+    if (timeoutMs === undefined) return flushed;
     let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), options.timeoutMs)));
+    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
     const outcome = await Promise.race([flushed, timedOut]);
     clearTimeout(timer);
     if (outcome === 'timeout') {
@@ -220,7 +230,7 @@ export class PushrailClient {
     this.sending ??= this.sendLoop().finally(() => {
       this.sending = undefined;
       // Events queued while the last batch was out, short of flushAt, still go within the interval.
-      if (this.queue.length > 0 && !this.stop.signal.aborted) this.timer ??= setTimeout(() => this.startSending(), this.flushIntervalMs);
+      if (this.queue.length > 0 && !this.closed) this.timer ??= setTimeout(() => this.startSending(), this.flushIntervalMs);
     });
   }
 
