@@ -31,3 +31,9 @@ export {
 export { freshKeyPrefix } from './key-prefix';
 export { makeTestCertificates, type TestCertificates, type TestCertificateOptions } from './test-certificates';
 export { startPgBouncer, type PgBouncer, type PgBouncerOptions } from './pgbouncer';
+export { startMariadbServer, withMariadbConnection, type MariadbServer, type MariadbServerOptions } from './mariadb-server';
+export {
+  createMariadbCustomerDatabase,
+  type MariadbCustomerDatabase,
+  type MariadbCustomerDatabaseOptions,
+} from './mariadb-customer-database';
