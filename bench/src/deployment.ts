@@ -74,7 +74,14 @@ export class Deployment {
     private readonly cpuProfDir: string | undefined,
     readonly writeKey: string,
     readonly destinations: BenchDestination[],
+    readonly tenantId: string,
   ) {}
+
+  /** Creates a destination of any type for this deployment's tenant through the admin API, as an operator would; returns its id. */
+  async createDestination(config: Record<string, unknown>): Promise<string> {
+    const created = await admin(this.baseUrl, 'POST', '/admin/v1/destinations', { tenantId: this.tenantId, ...config });
+    return created.id as string;
+  }
 
   static async start(
     stack: BenchStack,
@@ -109,14 +116,13 @@ export class Deployment {
         });
         destinations.push({ id: created.id, table });
       }
-      const first = destinations[0]!.table;
       for (let i = 0; i < (options.idleDestinations ?? 0); i++) {
         await admin(baseUrl, 'POST', '/admin/v1/destinations', {
           tenantId: tenant.id,
-          ...destinationConfig(stack, `bench ${options.label} idle ${i}`, first),
+          ...destinationConfig(stack, `bench ${options.label} idle ${i}`, destinations[0]!.table),
         });
       }
-      return new Deployment(stack, options.label, prefix, ingest, baseUrl, options.cpuProfDir, key.key, destinations);
+      return new Deployment(stack, options.label, prefix, ingest, baseUrl, options.cpuProfDir, key.key, destinations, tenant.id);
     } catch (error) {
       await ingest.stop();
       throw error;

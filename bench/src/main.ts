@@ -18,6 +18,7 @@ import { runBacklog } from './scenarios/backlog';
 import { runBaseline } from './scenarios/baseline';
 import { runCeiling } from './scenarios/ceiling';
 import { runDrain, runDrainMany } from './scenarios/drain';
+import { runMysql } from './scenarios/mysql';
 import { BATCH_CONNECTIONS, BATCH_EVENTS, runEndToEndBatch } from './scenarios/e2e-batch';
 import { runEndToEndSingle, runEndToEndSingleFsync, SINGLE_CONNECTIONS } from './scenarios/e2e-single';
 import { runSteady } from './scenarios/steady';
@@ -34,6 +35,7 @@ const RUNNERS: Record<ScenarioName, Scenario> = {
   'e2e-batch': runEndToEndBatch,
   steady: runSteady,
   backlog: runBacklog,
+  mysql: runMysql,
 };
 
 function progress(message: string): void {

@@ -134,7 +134,8 @@ async function measureDrain(
   }
 }
 
-async function enqueueInJobs(deployment: Deployment, destinationId: string, events: QueuedEvent[], jobEvents: number): Promise<void> {
+/** Queues `events` for a destination in jobs of `jobEvents`, as ingest writes them (EventProducer.enqueue). */
+export async function enqueueInJobs(deployment: Deployment, destinationId: string, events: QueuedEvent[], jobEvents: number): Promise<void> {
   const producer = deployment.eventProducer();
   let next = 0;
   await Promise.all(
