@@ -20,7 +20,7 @@ import { MysqlWriter } from './mysql-writer';
 
 /**
  * INSERT IGNORE turns data errors into warnings and stores an altered row
- * (measured on MariaDB 10.11, docs/design.md). A customer's table that is
+ * (measured on MariaDB 10.11; README, "MySQL and MariaDB"). A customer's table that is
  * narrower than the envelope makes the server alter rows for real; the
  * writer must refuse each such row and commit nothing altered.
  */

@@ -46,7 +46,7 @@ export const mysqlAuthSchema = z.discriminatedUnion('mode', [passwordAuth, rdsIa
 export const MYSQL_DEFAULT_PORT = 3306;
 
 /**
- * A MYSQL destination as the admin API takes it (docs/design.md): the
+ * A MYSQL destination as the admin API takes it (README, "MySQL and MariaDB"): the
  * PostgreSQL fields without `schema` (a MySQL database is its schema, so
  * `database` holds the table). Defaults live here.
  */

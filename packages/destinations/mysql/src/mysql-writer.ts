@@ -70,7 +70,7 @@ interface Session {
 /**
  * Delivers batches into one customer MySQL or MariaDB table (or one per
  * event type), with `INSERT IGNORE` and a check of every statement's
- * warnings (docs/design.md, MySQL destination).
+ * warnings (README, "MySQL and MariaDB"; docs/design.md, "Destinations are providers").
  */
 export class MysqlWriter implements DestinationWriter {
   private poolPromise: Promise<Pool> | undefined;

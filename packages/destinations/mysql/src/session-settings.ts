@@ -1,6 +1,6 @@
 /**
  * What every writer session is set to before its first statement, whatever
- * the server's defaults (docs/design.md, MySQL destination):
+ * the server's defaults (README, "MySQL and MariaDB"; docs/design.md, "Destinations are providers"):
  *
  * - `NAMES utf8mb4`: the connection's character set, so 4-byte characters
  *   arrive intact on a server whose default is latin1 or utf8mb3.
