@@ -32,7 +32,7 @@ export function providerOf(config: DestinationConfigBase): DestinationProvider {
 
 /** Every provider's config schema, one union discriminated by `type`: what the API, OpenAPI and the CLI see. */
 export const destinationConfigSchema = (
-  PROVIDERS.length === 1
+  (PROVIDERS as readonly unknown[]).length === 1 // read as a list: with more providers the tuple's length is never 1
     ? PROVIDERS[0]!.configSchema // a union of one is only noise in the OpenAPI document
     : z.discriminatedUnion('type', PROVIDERS.map((p) => p.configSchema) as unknown as [z.ZodObject<{ type: z.ZodLiteral<string> }>])
 ) as unknown as z.ZodType<DestinationConfig>;
