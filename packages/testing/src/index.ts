@@ -37,3 +37,11 @@ export {
   type MariadbCustomerDatabase,
   type MariadbCustomerDatabaseOptions,
 } from './mariadb-customer-database';
+export {
+  startClickHouseServer,
+  CLICKHOUSE_ADMIN_USER,
+  type ClickHouseServer,
+  type ClickHouseServerOptions,
+  type ClickHouseTlsOptions,
+  type ClickHouseUser,
+} from './clickhouse-server';

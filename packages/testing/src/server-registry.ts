@@ -11,7 +11,7 @@ import { childPidsOf, commandLineOf, isPidAlive, signalPid, workingDirectoryOf }
 export interface ServerRecord {
   /** The process that started the server; while it lives, the record is not ours to sweep. */
   ownerPid: number;
-  kind: 'postgres' | 'redis' | 'mariadb';
+  kind: 'postgres' | 'redis' | 'mariadb' | 'clickhouse';
   /** Everything the server wrote lives under here; removed on sweep. */
   rootDir: string;
   /** First line holds the server's pid (postmaster.pid, redis.pid). */

@@ -1,4 +1,5 @@
 import type { DestinationConfigBase, DestinationProvider } from '@pushrail/destination-core';
+import { clickhouseProvider } from '@pushrail/destination-clickhouse';
 import { mysqlProvider } from '@pushrail/destination-mysql';
 import { postgresProvider } from '@pushrail/destination-postgres';
 import { z } from 'zod';
@@ -8,7 +9,7 @@ import { z } from 'zod';
  * them. Adding a destination is a folder under packages/destinations/ and one
  * line here (docs/design.md, "Destinations are providers").
  */
-export const PROVIDERS = [postgresProvider, mysqlProvider] as const;
+export const PROVIDERS = [postgresProvider, mysqlProvider, clickhouseProvider] as const;
 
 /** A destination config of any registered type, validated (secrets included). */
 export type DestinationConfig = z.output<(typeof PROVIDERS)[number]['configSchema']>;

@@ -71,4 +71,17 @@ export interface ConformanceServer<C extends DestinationConfigBase> {
   };
   /** Whether the writer can create missing per-type tables when granted CREATE (autoCreateTables). */
   readonly supportsAutoCreate: boolean;
+  /**
+   * How the server keeps a replayed event to one row. `refused` (the
+   * default): a unique key; the writer skips the replay and the first write
+   * wins. `collapsed`: no unique key (ClickHouse's ReplacingMergeTree); the
+   * replay is a second row until a merge keeps the last one, so `rows()`
+   * must read as after a merge (`FINAL`), and the writer counts what it sent.
+   */
+  readonly duplicates?: 'refused' | 'collapsed';
+  /**
+   * Whether the server can give a user INSERT without SELECT (default true).
+   * ClickHouse 18.16 cannot: users.xml has no grants, only databases.
+   */
+  readonly insertOnlyUser?: boolean;
 }
