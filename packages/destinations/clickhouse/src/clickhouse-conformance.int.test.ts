@@ -24,7 +24,7 @@ function storedRow(row: Record<string, string | null>): StoredRow {
     eventId: row.event_id as string,
     eventType: row.event_type as string,
     occurredAt: isoOf(row.occurred_at as string),
-    customerExternalId: row.customer_external_id,
+    customerExternalId: row.customer_external_id ?? null,
     source: row.source as string,
     payload: JSON.parse(row.payload as string),
     metadata: row.metadata === null ? null : JSON.parse(row.metadata as string),

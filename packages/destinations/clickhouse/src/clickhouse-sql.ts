@@ -71,6 +71,22 @@ export function insertSql(database: string, table: string): string {
 }
 
 /**
+ * The settings of a batch's INSERT, for the server's features: times as ISO
+ * 8601 where the server parses them (best_effort), and the batch's token
+ * where the server has tokens. `async_insert` is set off explicitly there: a
+ * batch is already one large insert, and the server's buffer would only add
+ * a window in which an acknowledged batch is not yet stored.
+ */
+export function insertSettings(features: ClickHouseFeatures, token: string | undefined): Record<string, string | number> {
+  return {
+    ...(features.bestEffortTimes ? { date_time_input_format: 'best_effort' } : {}),
+    ...(token !== undefined && features.insertDeduplicationToken
+      ? { insert_deduplicate: 1, insert_deduplication_token: token, async_insert: 0 }
+      : {}),
+  };
+}
+
+/**
  * A batch's `insert_deduplication_token`: the same events in the same table
  * give the same token, so a retried batch is dropped whole by the server
  * (where the table keeps tokens). SHA-256 of the table and the ids, hex.

@@ -15,7 +15,7 @@ import { toDeliveryError } from './classify-clickhouse-error';
 import { connectClickHouse, type ClickHouseConnection } from './clickhouse-connection';
 import type { ClickHouseDestinationConfig } from './clickhouse-destination-config';
 import { rowsOf } from './clickhouse-rows';
-import { CLICKHOUSE_COLUMNS, deduplicationToken, insertSql } from './clickhouse-sql';
+import { CLICKHOUSE_COLUMNS, deduplicationToken, insertSettings, insertSql } from './clickhouse-sql';
 import { clickhouseTableFor, qualifiedTable } from './identifiers';
 import { featuresOf, type ClickHouseFeatures } from './server-features';
 
@@ -129,17 +129,7 @@ export class ClickHouseWriter implements DestinationWriter {
       columns: [...CLICKHOUSE_COLUMNS],
       format: 'JSONEachRow',
       values: rowsOf(events, features),
-      clickhouse_settings: {
-        ...(features.bestEffortTimes ? { date_time_input_format: 'best_effort' as const } : {}),
-        ...(token !== undefined
-          ? {
-              insert_deduplicate: 1,
-              insert_deduplication_token: token,
-              // A batch is already one large insert; the server's buffer would only add a window of loss.
-              async_insert: 0,
-            }
-          : {}),
-      },
+      clickhouse_settings: insertSettings(features, token),
     });
     const written = token !== undefined ? Number(result.summary?.written_rows) : Number.NaN;
     return Number.isInteger(written) && written >= 0 && written <= events.length ? written : events.length;

@@ -103,7 +103,7 @@ export function describeDestinationConformance<C extends DestinationConfigBase>(
       for (const row of rows) expect(Number.isNaN(Date.parse(row.receivedAt))).toBe(false);
     });
 
-    it('writes nothing on a replay and never changes a stored row (first write wins)', async () => {
+    it('keeps one row per event on a replay (refused: the first write stays; collapsed: after a merge, the last)', async () => {
       const d = await fresh();
       const writer = writerFor(d.config);
       const original = queued(fullEvent(1));
