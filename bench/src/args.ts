@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 
 /** Every scenario, in the order a run measures them. */
-export const SCENARIOS = ['ceiling', 'baseline', 'drain', 'drain-many', 'e2e-single', 'e2e-single-fsync', 'e2e-batch', 'steady', 'backlog', 'mysql'] as const;
+export const SCENARIOS = ['ceiling', 'baseline', 'drain', 'drain-many', 'e2e-single', 'e2e-single-fsync', 'e2e-batch', 'steady', 'backlog', 'mysql', 'clickhouse'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchArgs {

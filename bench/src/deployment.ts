@@ -226,7 +226,7 @@ function baseEnv(stack: BenchStack, prefix: string): NodeJS.ProcessEnv {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- admin answers are read field by field
-async function admin(baseUrl: string, method: string, route: string, body?: unknown): Promise<any> {
+export async function admin(baseUrl: string, method: string, route: string, body?: unknown): Promise<any> {
   const response = await fetch(baseUrl + route, {
     method,
     headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },

@@ -17,6 +17,7 @@ import { SAMPLE_EVENT_JSON_BYTES } from './sample-event';
 import { runBacklog } from './scenarios/backlog';
 import { runBaseline } from './scenarios/baseline';
 import { runCeiling } from './scenarios/ceiling';
+import { runClickHouse } from './scenarios/clickhouse';
 import { runDrain, runDrainMany } from './scenarios/drain';
 import { runMysql } from './scenarios/mysql';
 import { BATCH_CONNECTIONS, BATCH_EVENTS, runEndToEndBatch } from './scenarios/e2e-batch';
@@ -36,6 +37,7 @@ const RUNNERS: Record<ScenarioName, Scenario> = {
   steady: runSteady,
   backlog: runBacklog,
   mysql: runMysql,
+  clickhouse: runClickHouse,
 };
 
 function progress(message: string): void {
