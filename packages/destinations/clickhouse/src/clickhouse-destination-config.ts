@@ -35,8 +35,13 @@ const passwordAuth = z
   })
   .strict();
 
-/** How Pushrail authenticates to ClickHouse: user and password (HTTP basic auth, so use TLS). */
-export const clickhouseAuthSchema = z.discriminatedUnion('mode', [passwordAuth]);
+/**
+ * How Pushrail authenticates to ClickHouse: user and password (HTTP basic
+ * auth, so use TLS). One mode so far, so a plain object rather than a union
+ * of one (which OpenAPI would show as a `oneOf` of one schema); `mode` keeps
+ * the shape of the other providers' `auth`.
+ */
+export const clickhouseAuthSchema = passwordAuth;
 
 /** A ClickHouse version as `SELECT version()` prints it: `18.16.1`, `24.8.4.13`. */
 const serverVersionField = z.string().regex(/^\d+\.\d+(\.\d+)*$/, { message: 'must be a version such as 24.8 or 18.16.1' });
