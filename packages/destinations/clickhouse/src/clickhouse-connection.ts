@@ -22,7 +22,7 @@ export interface ClickHouseConnection {
 
 /**
  * A client for the destination that connects to the address the SSRF guard
- * checked, never to the name (docs/design.md, "SSRF"): the URL holds the
+ * checked, never to the name (the SSRF guard, destination-core ssrf-guard.ts): the URL holds the
  * address, and TLS verifies the configured host name (tlsOptionsFor gives
  * SNI and the name check). The agent holds at most the connection budget.
  */

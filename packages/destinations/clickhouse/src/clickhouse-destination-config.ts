@@ -46,7 +46,7 @@ export const clickhouseAuthSchema = passwordAuth;
 /** A ClickHouse version as `SELECT version()` prints it: `18.16.1`, `24.8.4.13`. */
 const serverVersionField = z.string().regex(/^\d+\.\d+(\.\d+)*$/, { message: 'must be a version such as 24.8 or 18.16.1' });
 
-/** A CLICKHOUSE destination as the admin API takes it (docs/design.md). Defaults live here. */
+/** A CLICKHOUSE destination as the admin API takes it (docs/design.md, "Destinations are providers"; README, "ClickHouse"). Defaults live here. */
 export const clickhouseDestinationConfigSchema = z
   .object({
     type: z.literal('CLICKHOUSE'),

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { qualifiedTable, quoteIdent, quoteLiteral } from './identifiers';
 import type { ClickHouseFeatures } from './server-features';
 
-/** The columns Pushrail writes, in the order of the INSERT (docs/design.md, "ClickHouse"). */
+/** The columns Pushrail writes, in the order of the INSERT (README, "ClickHouse"). */
 export const CLICKHOUSE_COLUMNS = [
   'event_id',
   'event_type',

@@ -45,7 +45,7 @@ function groupByTable(config: ClickHouseDestinationConfig, events: readonly Queu
 /**
  * Delivers batches into a customer's ClickHouse table (or one per event
  * type): one INSERT of the batch's rows per table, JSONEachRow over HTTP
- * (docs/design.md, "ClickHouse"). ClickHouse has no unique key: an event
+ * (README, "ClickHouse"). ClickHouse has no unique key: an event
  * written twice is two rows until ReplacingMergeTree merges them; where the
  * server has `insert_deduplication_token`, a retried batch carries the same
  * token and the server drops it whole.

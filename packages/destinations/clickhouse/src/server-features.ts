@@ -1,7 +1,7 @@
 /**
  * What a ClickHouse server can do, from its version (`SELECT version()`),
  * so the writer and the set-up guide use each newer feature only where it
- * exists (docs/design.md, "ClickHouse"). Versions from the ClickHouse
+ * exists (README, "ClickHouse"). Versions from the ClickHouse
  * changelog; 18.16 is the oldest we test (Debian's package).
  */
 export interface ClickHouseFeatures {
