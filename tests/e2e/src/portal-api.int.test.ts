@@ -4,9 +4,14 @@
  * session of tenant A can never read or change anything of tenant B, tried
  * on every route of the portal API with B's ids.
  */
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { insertDeadLetters, linkPath, portalLink, PortalSession } from './portal-support';
-import { Pipeline } from './pipeline';
+import { ADMIN_TOKEN, Pipeline } from './pipeline';
+
+const CLI = path.resolve(__dirname, '../../../apps/cli/dist/main.js');
 
 describe('portal API', () => {
   let pipeline: Pipeline;
@@ -198,5 +203,14 @@ describe('portal API', () => {
     expect(redriven.body).toMatchObject({ redriven: 1, notFound: 1 });
     const rest = await a.request('POST', '/portal/api/dead-letters/redrive', { destinationId: pipeline.destinationId });
     expect(rest.body).toMatchObject({ redriven: 2 });
+  });
+
+  it('pushrail portal-link prints a link that opens a session of the tenant (read-only with --read-only)', async () => {
+    const env = { PATH: process.env.PATH, PUSHRAIL_URL: pipeline.baseUrl, PUSHRAIL_ADMIN_TOKEN: ADMIN_TOKEN };
+    const { stdout } = await promisify(execFile)(process.execPath, [CLI, 'portal-link', pipeline.tenantId, '--read-only'], { env });
+    const url = stdout.split('\n')[0]!;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/portal\/open\/[A-Za-z0-9_-]{43}$/);
+    const session = await PortalSession.open(pipeline, url);
+    expect((await session.request('GET', '/portal/api/session')).body).toMatchObject({ readOnly: true, tenant: { id: pipeline.tenantId } });
   });
 });
