@@ -57,7 +57,8 @@ export function openPortalLink(access: PortalAccess, config: PortalConfig): Requ
     const expiresAt = new Date(Date.now() + config.sessionTtlSec * 1000);
     await access.createSession({ tokenHash: portalTokenHash(sessionToken), tenantId: link.tenantId, readOnly: link.readOnly, expiresAt });
     res.set('Set-Cookie', sessionCookie(config, req, sessionToken, config.sessionTtlSec));
-    res.redirect(303, `${PORTAL_PATH}/`);
+    // No body: the document says a 303 carries none, and a browser shows none.
+    res.status(303).location(`${PORTAL_PATH}/`).end();
   };
 }
 
