@@ -89,6 +89,35 @@ describe('the customer portal in a browser', () => {
     await shot(page, 'destination');
   });
 
+  it('gives the set-up guide per event type with a copy button, pauses and resumes, and is usable from the keyboard', async () => {
+    const created = await pipeline.admin('POST', '/admin/v1/destinations', {
+      tenantId: pipeline.tenantId,
+      ...pipeline.destinationConfig({ name: 'Per type', tableMode: 'per_event_type', eventTypes: ['user.signed_up', 'order.*'] }),
+    });
+    expect(created.status).toBe(201);
+    const page = await openPortal();
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: pipeline.baseUrl });
+    // From the keyboard: Tab to the destination's link and open it with Enter.
+    const link = page.getByRole('link', { name: 'Per type' });
+    for (let i = 0; i < 30 && !(await link.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Per type', level: 1 }).waitFor();
+    await page.getByText('for table events_user_signed_up').waitFor();
+    await page.getByLabel('Event type', { exact: true }).fill('order.refunded');
+    await page.getByLabel('Event type', { exact: true }).press('Enter');
+    await page.getByText('for table events_order_refunded').waitFor();
+    await page.getByRole('button', { name: 'Copy SQL' }).click();
+    await page.getByRole('button', { name: 'Copied' }).waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toContain('events_order_refunded');
+
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.getByText('Paused (by hand): paused in the customer portal').waitFor();
+    expect((await pipeline.admin('GET', `/admin/v1/destinations/${created.body.id}`)).body.paused).toBe(true);
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await page.getByRole('button', { name: 'Pause' }).waitFor();
+    expect((await pipeline.admin('GET', `/admin/v1/destinations/${created.body.id}`)).body.paused).toBe(false);
+  });
+
   it('redrives a dead letter after its table is created', async () => {
     const created = await pipeline.admin('POST', '/admin/v1/destinations', { tenantId: pipeline.tenantId, ...pipeline.destinationConfig({ name: 'Late table', table: 'late_events' }) });
     const destinationId = created.body.id as string;
