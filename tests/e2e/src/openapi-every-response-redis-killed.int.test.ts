@@ -217,12 +217,9 @@ describe('every response of the OpenAPI document, from real requests (Redis kill
   it('answers the portal: its link, page and every route of its API, with each refusal', async () => {
     const d = pipeline.destinationId;
     const url = await portalLink(pipeline, pipeline.tenantId);
-    const opened = await fetch(pipeline.baseUrl + linkPath(url), { redirect: 'manual' });
-    const checker = await openApiChecker(pipeline.baseUrl);
-    checker.check('GET', linkPath(url), { status: opened.status, headers: opened.headers, text: await opened.text() });
-    expectStatus({ status: opened.status } as HttpAnswer, 303, 'link opened');
+    expectStatus(await pipeline.request('GET', linkPath(url)), 200, 'link opened');
     expectStatus(await pipeline.request('GET', linkPath(url)), 410, 'link reused');
-    expectStatus(await pipeline.request('GET', '/portal/'), 200, 'page');
+    expectStatus(await pipeline.request('GET', '/portal'), 200, 'page');
     expectStatus(await pipeline.admin('POST', `/admin/v1/tenants/${pipeline.tenantId}/portal-links`, { readOnly: 1 }), 400, 'bad link body');
     expectStatus(await pipeline.admin('POST', `/admin/v1/tenants/${randomUUID()}/portal-links`, {}), 404, 'link of no tenant');
     portal = await PortalSession.forTenant(pipeline, pipeline.tenantId);

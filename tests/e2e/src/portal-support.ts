@@ -26,10 +26,10 @@ export class PortalSession {
     readonly csrfToken: string,
   ) {}
 
-  /** Opens a link (without following the redirect) and reads the session's CSRF token. */
+  /** Opens a link as a browser does (its answer checked against the OpenAPI document too) and reads the session's CSRF token. */
   static async open(pipeline: Pipeline, url: string): Promise<PortalSession> {
-    const response = await fetch(pipeline.baseUrl + linkPath(url), { redirect: 'manual' });
-    if (response.status !== 303) throw new Error(`the link did not open: ${response.status} ${await response.text()}`);
+    const response = await pipeline.request('GET', linkPath(url));
+    if (response.status !== 200) throw new Error(`the link did not open: ${response.status} ${response.text}`);
     const cookie = response.headers.get('set-cookie')!.split(';')[0]!;
     const session = await pipeline.request('GET', '/portal/api/session', { headers: { cookie } });
     return new PortalSession(pipeline, cookie, session.body.csrfToken as string);

@@ -67,7 +67,7 @@ const DESIGN_ROUTES = [
   'GET /openapi.json',
   'POST /admin/v1/tenants/{id}/portal-links',
   'GET /portal/open/{token}',
-  'GET /portal/',
+  'GET /portal',
 ];
 
 /** The customer portal's API (its own, tenant-scoped; docs/portal.md). */
@@ -194,7 +194,7 @@ describe('the OpenAPI document', () => {
   });
 
   test('every operation that reads the control database or Redis lists 500 in the Error shape', () => {
-    const cannotFail = ['GET /healthz', 'GET /readyz', 'GET /openapi.json', 'GET /portal/'];
+    const cannotFail = ['GET /healthz', 'GET /readyz', 'GET /openapi.json', 'GET /portal'];
     for (const { route, op } of operations.filter((o) => !cannotFail.includes(o.route))) {
       expect({ route, ref: responseRef(op, '500') }).toEqual({ route, ref: '#/components/schemas/Error' });
     }

@@ -37,9 +37,17 @@ function refusedLinkPage(): string {
   ].join('');
 }
 
+function sessionOpenedPage(): string {
+  return [
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${PORTAL_PATH}/">`,
+    `<title>Opening the portal · Pushrail</title><link rel="stylesheet" href="${PORTAL_PATH}/refused.css"></head>`,
+    `<body><main><p><a href="${PORTAL_PATH}/">Open the portal</a></p></main></body></html>`,
+  ].join('');
+}
+
 /**
  * `GET /portal/open/:token`: uses the link up and opens a session for its
- * tenant (cookie set, then on to the portal). A link opens once; a second
+ * tenant (cookie set, then a page that goes on to the portal). A link opens once; a second
  * use, an expired or an unknown link is a 410, as a page for a browser.
  */
 export function openPortalLink(access: PortalAccess, config: PortalConfig): RequestHandler {
@@ -57,8 +65,8 @@ export function openPortalLink(access: PortalAccess, config: PortalConfig): Requ
     const expiresAt = new Date(Date.now() + config.sessionTtlSec * 1000);
     await access.createSession({ tokenHash: portalTokenHash(sessionToken), tenantId: link.tenantId, readOnly: link.readOnly, expiresAt });
     res.set('Set-Cookie', sessionCookie(config, req, sessionToken, config.sessionTtlSec));
-    // No body: the document says a 303 carries none, and a browser shows none.
-    res.status(303).location(`${PORTAL_PATH}/`).end();
+    // A page that goes on to the portal at once (a meta refresh: no script), rather than a redirect, so the answer is a 200 like any page's.
+    res.status(200).type('html').send(sessionOpenedPage());
   };
 }
 

@@ -416,7 +416,7 @@ export interface paths {
         };
         /**
          * Open a portal link
-         * @description Uses the link up, sets the session cookie (HttpOnly, SameSite, Secure behind HTTPS) and redirects to the portal.
+         * @description Uses the link up, sets the session cookie (HttpOnly, SameSite, Secure behind HTTPS) and answers a page that goes on to `/portal` at once (a meta refresh).
          */
         get: operations["openPortalLink"];
         put?: never;
@@ -427,7 +427,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/portal/": {
+    "/portal": {
         parameters: {
             query?: never;
             header?: never;
@@ -2821,12 +2821,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Session opened: on to `/portal/` */
-            303: {
+            /** @description Session opened: a page that goes on to the portal */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
             };
             /** @description The link was used already, has expired or was never issued (`gone`); a browser gets a page saying so */
             410: {
