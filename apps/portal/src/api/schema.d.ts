@@ -968,10 +968,14 @@ export interface components {
              * @description The event's id: UUIDv5 of the idempotencyKey in the tenant's namespace (the same key always gives the same id), else a fresh UUIDv7
              */
             eventId: string;
+            /** @description Present when the tenant has no destination at all: the events were accepted but go nowhere */
+            warning?: string;
         };
         BatchAccepted: {
             /** @description One id per event, in the order of `events` */
             eventIds: string[];
+            /** @description Present when the tenant has no destination at all: the events were accepted but go nowhere */
+            warning?: string;
         };
         Health: {
             /** @constant */
