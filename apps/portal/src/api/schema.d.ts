@@ -41,6 +41,146 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/segment/v1/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a batch of Segment messages, all or nothing
+         * @description JSON, gzip-compressed or not (by `Content-Encoding: gzip` or its bytes), whatever the `Content-Type`. Answers once the events are durable in Redis. Each message becomes one canonical event (the mapping table in the README).
+         */
+        post: operations["postSegmentBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/segment/v1/track": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send one Segment track message
+         * @description JSON, gzip-compressed or not (by `Content-Encoding: gzip` or its bytes), whatever the `Content-Type`. Answers once the events are durable in Redis. Each message becomes one canonical event (the mapping table in the README). The message's `type` may be left out; when given it must be `track`.
+         */
+        post: operations["postSegmentTrack"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/segment/v1/identify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send one Segment identify message
+         * @description JSON, gzip-compressed or not (by `Content-Encoding: gzip` or its bytes), whatever the `Content-Type`. Answers once the events are durable in Redis. Each message becomes one canonical event (the mapping table in the README). The message's `type` may be left out; when given it must be `identify`.
+         */
+        post: operations["postSegmentIdentify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/segment/v1/page": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send one Segment page message
+         * @description JSON, gzip-compressed or not (by `Content-Encoding: gzip` or its bytes), whatever the `Content-Type`. Answers once the events are durable in Redis. Each message becomes one canonical event (the mapping table in the README). The message's `type` may be left out; when given it must be `page`.
+         */
+        post: operations["postSegmentPage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/segment/v1/screen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send one Segment screen message
+         * @description JSON, gzip-compressed or not (by `Content-Encoding: gzip` or its bytes), whatever the `Content-Type`. Answers once the events are durable in Redis. Each message becomes one canonical event (the mapping table in the README). The message's `type` may be left out; when given it must be `screen`.
+         */
+        post: operations["postSegmentScreen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/segment/v1/group": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send one Segment group message
+         * @description JSON, gzip-compressed or not (by `Content-Encoding: gzip` or its bytes), whatever the `Content-Type`. Answers once the events are durable in Redis. Each message becomes one canonical event (the mapping table in the README). The message's `type` may be left out; when given it must be `group`.
+         */
+        post: operations["postSegmentGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/segment/v1/alias": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send one Segment alias message
+         * @description JSON, gzip-compressed or not (by `Content-Encoding: gzip` or its bytes), whatever the `Content-Type`. Answers once the events are durable in Redis. Each message becomes one canonical event (the mapping table in the README). The message's `type` may be left out; when given it must be `alias`.
+         */
+        post: operations["postSegmentAlias"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/tenants": {
         parameters: {
             query?: never;
@@ -875,6 +1015,37 @@ export interface components {
             /** Format: date-time */
             until?: string;
         };
+        /** @description One message of the Segment tracking spec, as Segment's and RudderStack's SDKs send it (any other field is kept in the event's metadata). At most 32 KB of JSON. */
+        SegmentMessage: {
+            /** @enum {string} */
+            type: "track" | "identify" | "page" | "screen" | "group" | "alias";
+            messageId?: string | null;
+            event?: string | null;
+            userId?: (string | number) | null;
+            anonymousId?: (string | number) | null;
+            timestamp?: string | null;
+            originalTimestamp?: string | null;
+            properties?: {
+                [key: string]: unknown;
+            } | null;
+            traits?: {
+                [key: string]: unknown;
+            } | null;
+            context?: {
+                [key: string]: unknown;
+            } | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description Up to 1000 messages in at most 500 KB of JSON, all or nothing; `context` is merged into each message's own. */
+        SegmentBatchRequest: {
+            batch: components["schemas"]["SegmentMessage"][];
+            context?: {
+                [key: string]: unknown;
+            } | null;
+        } & {
+            [key: string]: unknown;
+        };
         PortalLinkRequest: {
             /**
              * @description A read-only session may look but change nothing
@@ -936,10 +1107,10 @@ export interface components {
         Error: {
             error: {
                 /**
-                 * @description Machine-readable; each code has one status: invalid_json 400, invalid_request 400, invalid_events 400, unauthorized 401, forbidden 403, not_found 404, conflict 409, gone 410, payload_too_large 413, unsupported_media_type 415, rate_limited 429, internal 500, unavailable 503
+                 * @description Machine-readable; each code has one status: invalid_json 400, invalid_request 400, invalid_events 400, message_too_large 400, batch_too_large 400, unauthorized 401, forbidden 403, not_found 404, conflict 409, gone 410, payload_too_large 413, unsupported_media_type 415, rate_limited 429, internal 500, unavailable 503
                  * @enum {string}
                  */
-                code: "invalid_json" | "invalid_request" | "invalid_events" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "gone" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal" | "unavailable";
+                code: "invalid_json" | "invalid_request" | "invalid_events" | "message_too_large" | "batch_too_large" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "gone" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal" | "unavailable";
                 /** @description For people; never contains a secret */
                 message: string;
                 /** @description 400 invalid_request: each problem of the body or query, with its path */
@@ -1209,6 +1380,14 @@ export interface components {
             };
         } & {
             [key: string]: unknown;
+        };
+        SegmentAccepted: {
+            /** @constant */
+            success: true;
+            /** @description One id per message, in order: UUIDv5 of its messageId in the tenant's namespace, else a fresh UUIDv7 */
+            eventIds: string[];
+            /** @description Present when the tenant has no destination at all: the events were accepted but go nowhere */
+            warning?: string;
         };
         PortalLink: {
             /** @description Opens a portal session for the tenant, once; give it to the customer */
@@ -1504,6 +1683,566 @@ export interface operations {
                 };
             };
             /** @description The body is not `application/json` (UTF-8) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The tenant is over its rate limit (`rateLimitPerSec`); nothing was accepted */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An unexpected failure (`internal`); the answer reveals nothing, the cause is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis cannot take the write; nothing was accepted (never a 202 then), retry later */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postSegmentBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SegmentBatchRequest"];
+            };
+        };
+        responses: {
+            /** @description Every message accepted: durable in Redis for every destination */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentAccepted"];
+                };
+            };
+            /** @description Nothing was accepted: the body is not JSON or gzip (`invalid_json`), not `{"batch":[…]}` with 1 to 1000 messages (`invalid_request`), over 500 KB (`batch_too_large`, Segment's own 400), or some messages are invalid or over 32 KB (`invalid_events`, listing each bad index) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked write key (the user name of HTTP Basic) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A `Content-Encoding` other than gzip */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The tenant is over its rate limit (`rateLimitPerSec`); nothing was accepted */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An unexpected failure (`internal`); the answer reveals nothing, the cause is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis cannot take the write; nothing was accepted (never a 202 then), retry later */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postSegmentTrack: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SegmentMessage"];
+            };
+        };
+        responses: {
+            /** @description Accepted: durable in Redis for every destination */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentAccepted"];
+                };
+            };
+            /** @description Nothing was accepted: the body is not JSON or gzip (`invalid_json`), the message is invalid (`invalid_request`, with `issues`), or over 32 KB (`message_too_large`, Segment's own 400) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked write key (the user name of HTTP Basic) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A `Content-Encoding` other than gzip */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The tenant is over its rate limit (`rateLimitPerSec`); nothing was accepted */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An unexpected failure (`internal`); the answer reveals nothing, the cause is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis cannot take the write; nothing was accepted (never a 202 then), retry later */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postSegmentIdentify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SegmentMessage"];
+            };
+        };
+        responses: {
+            /** @description Accepted: durable in Redis for every destination */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentAccepted"];
+                };
+            };
+            /** @description Nothing was accepted: the body is not JSON or gzip (`invalid_json`), the message is invalid (`invalid_request`, with `issues`), or over 32 KB (`message_too_large`, Segment's own 400) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked write key (the user name of HTTP Basic) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A `Content-Encoding` other than gzip */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The tenant is over its rate limit (`rateLimitPerSec`); nothing was accepted */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An unexpected failure (`internal`); the answer reveals nothing, the cause is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis cannot take the write; nothing was accepted (never a 202 then), retry later */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postSegmentPage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SegmentMessage"];
+            };
+        };
+        responses: {
+            /** @description Accepted: durable in Redis for every destination */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentAccepted"];
+                };
+            };
+            /** @description Nothing was accepted: the body is not JSON or gzip (`invalid_json`), the message is invalid (`invalid_request`, with `issues`), or over 32 KB (`message_too_large`, Segment's own 400) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked write key (the user name of HTTP Basic) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A `Content-Encoding` other than gzip */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The tenant is over its rate limit (`rateLimitPerSec`); nothing was accepted */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An unexpected failure (`internal`); the answer reveals nothing, the cause is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis cannot take the write; nothing was accepted (never a 202 then), retry later */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postSegmentScreen: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SegmentMessage"];
+            };
+        };
+        responses: {
+            /** @description Accepted: durable in Redis for every destination */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentAccepted"];
+                };
+            };
+            /** @description Nothing was accepted: the body is not JSON or gzip (`invalid_json`), the message is invalid (`invalid_request`, with `issues`), or over 32 KB (`message_too_large`, Segment's own 400) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked write key (the user name of HTTP Basic) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A `Content-Encoding` other than gzip */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The tenant is over its rate limit (`rateLimitPerSec`); nothing was accepted */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An unexpected failure (`internal`); the answer reveals nothing, the cause is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis cannot take the write; nothing was accepted (never a 202 then), retry later */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postSegmentGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SegmentMessage"];
+            };
+        };
+        responses: {
+            /** @description Accepted: durable in Redis for every destination */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentAccepted"];
+                };
+            };
+            /** @description Nothing was accepted: the body is not JSON or gzip (`invalid_json`), the message is invalid (`invalid_request`, with `issues`), or over 32 KB (`message_too_large`, Segment's own 400) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked write key (the user name of HTTP Basic) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A `Content-Encoding` other than gzip */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The tenant is over its rate limit (`rateLimitPerSec`); nothing was accepted */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An unexpected failure (`internal`); the answer reveals nothing, the cause is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis cannot take the write; nothing was accepted (never a 202 then), retry later */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postSegmentAlias: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SegmentMessage"];
+            };
+        };
+        responses: {
+            /** @description Accepted: durable in Redis for every destination */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentAccepted"];
+                };
+            };
+            /** @description Nothing was accepted: the body is not JSON or gzip (`invalid_json`), the message is invalid (`invalid_request`, with `issues`), or over 32 KB (`message_too_large`, Segment's own 400) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked write key (the user name of HTTP Basic) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A `Content-Encoding` other than gzip */
             415: {
                 headers: {
                     [name: string]: unknown;
