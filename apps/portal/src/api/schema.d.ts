@@ -972,6 +972,51 @@ export interface components {
              * @description The tenant whose events go here
              */
             tenantId: string;
+        } | {
+            /** @constant */
+            type: "MYSQL";
+            name: string;
+            /**
+             * @default single
+             * @enum {string}
+             */
+            tableMode: "single" | "per_event_type";
+            /** @default false */
+            autoCreateTables: boolean;
+            /** @default 1000 */
+            batchSize: number;
+            /** @default 1 */
+            flushIntervalSec: number;
+            /** @default 4 */
+            maxConnections: number;
+            eventTypes?: string[];
+            host: string;
+            /** @default 3306 */
+            port: number;
+            database: string;
+            /** @default events */
+            table: string;
+            /** @default true */
+            tls: boolean;
+            /** @enum {string} */
+            tlsMode?: "verify-full" | "require";
+            tlsCa?: string;
+            auth: {
+                /** @constant */
+                mode: "PASSWORD";
+                username: string;
+                password: string;
+            } | {
+                /** @constant */
+                mode: "RDS_IAM";
+                username: string;
+                region: string;
+            };
+            /**
+             * Format: uuid
+             * @description The tenant whose events go here
+             */
+            tenantId: string;
         };
         PatchDestinationRequest: {
             name?: string;
@@ -986,6 +1031,34 @@ export interface components {
             port?: number;
             database?: string;
             schema?: string;
+            table?: string;
+            tls?: boolean;
+            /** @enum {string} */
+            tlsMode?: "verify-full" | "require";
+            tlsCa?: string;
+            auth?: {
+                /** @constant */
+                mode?: "PASSWORD";
+                username?: string;
+                password?: string;
+            } | {
+                /** @constant */
+                mode?: "RDS_IAM";
+                username?: string;
+                region?: string;
+            };
+        } | {
+            name?: string;
+            /** @enum {string} */
+            tableMode?: "single" | "per_event_type";
+            autoCreateTables?: boolean;
+            batchSize?: number;
+            flushIntervalSec?: number;
+            maxConnections?: number;
+            eventTypes?: string[];
+            host?: string;
+            port?: number;
+            database?: string;
             table?: string;
             tls?: boolean;
             /** @enum {string} */
@@ -1077,6 +1150,46 @@ export interface components {
             database: string;
             /** @default public */
             schema: string;
+            /** @default events */
+            table: string;
+            /** @default true */
+            tls: boolean;
+            /** @enum {string} */
+            tlsMode?: "verify-full" | "require";
+            tlsCa?: string;
+            auth: {
+                /** @constant */
+                mode: "PASSWORD";
+                username: string;
+                password: string;
+            } | {
+                /** @constant */
+                mode: "RDS_IAM";
+                username: string;
+                region: string;
+            };
+        } | {
+            /** @constant */
+            type: "MYSQL";
+            name: string;
+            /**
+             * @default single
+             * @enum {string}
+             */
+            tableMode: "single" | "per_event_type";
+            /** @default false */
+            autoCreateTables: boolean;
+            /** @default 1000 */
+            batchSize: number;
+            /** @default 1 */
+            flushIntervalSec: number;
+            /** @default 4 */
+            maxConnections: number;
+            eventTypes?: string[];
+            host: string;
+            /** @default 3306 */
+            port: number;
+            database: string;
             /** @default events */
             table: string;
             /** @default true */
@@ -1227,6 +1340,46 @@ export interface components {
                 username: string;
                 region: string;
             };
+        } | {
+            /** @constant */
+            type: "MYSQL";
+            name: string;
+            /**
+             * @default single
+             * @enum {string}
+             */
+            tableMode: "single" | "per_event_type";
+            /** @default false */
+            autoCreateTables: boolean;
+            /** @default 1000 */
+            batchSize: number;
+            /** @default 1 */
+            flushIntervalSec: number;
+            /** @default 4 */
+            maxConnections: number;
+            eventTypes?: string[];
+            host: string;
+            /** @default 3306 */
+            port: number;
+            database: string;
+            /** @default events */
+            table: string;
+            /** @default true */
+            tls: boolean;
+            /** @enum {string} */
+            tlsMode?: "verify-full" | "require";
+            tlsCa?: string;
+            auth: {
+                /** @constant */
+                mode: "PASSWORD";
+                username: string;
+                password: string;
+            } | {
+                /** @constant */
+                mode: "RDS_IAM";
+                username: string;
+                region: string;
+            };
         };
         Destination: {
             /** Format: uuid */
@@ -1234,7 +1387,7 @@ export interface components {
             /** Format: uuid */
             tenantId: string;
             name: string;
-            /** @description The destination type: `POSTGRES` */
+            /** @description The destination type: `POSTGRES`, `MYSQL` */
             type: string;
             /** @description Where it writes */
             target: {
@@ -1464,7 +1617,7 @@ export interface components {
             /** Format: uuid */
             tenantId: string;
             name: string;
-            /** @description The destination type: `POSTGRES` */
+            /** @description The destination type: `POSTGRES`, `MYSQL` */
             type: string;
             /** @description Where it writes */
             target: {
