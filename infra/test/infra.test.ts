@@ -95,8 +95,9 @@ const parseYamlAll: (text: string) => Yaml[] = (() => {
   if (latest !== undefined) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const jsyaml = require(path.join(store, latest, 'node_modules', 'js-yaml'));
-    // js-yaml 3 has safeLoadAll; in 4, loadAll is the safe one.
-    const loadAll = (jsyaml.safeLoadAll ?? jsyaml.loadAll) as (t: string) => unknown[];
+    // js-yaml 3 has safeLoadAll; in 4, loadAll is the safe one (4 keeps a safeLoadAll that only throws).
+    const major = Number(/^js-yaml@(\d+)/.exec(latest)![1]);
+    const loadAll = (major >= 4 ? jsyaml.loadAll : jsyaml.safeLoadAll) as (t: string) => unknown[];
     return (text: string) => loadAll.call(jsyaml, text).filter((d) => d != null);
   }
   return (text: string) => {

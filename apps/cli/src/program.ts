@@ -6,6 +6,7 @@ import { registerDeadLetters } from './commands/dead-letters';
 import { registerDestinations } from './commands/destinations';
 import { registerKeys } from './commands/keys';
 import { registerMigrate } from './commands/migrate';
+import { registerPortalLink } from './commands/portal-link';
 import { registerTenants } from './commands/tenants';
 import { registerWriteKeys } from './commands/write-keys';
 import { CliContext } from './context';
@@ -21,7 +22,7 @@ const COMMANDER_SUCCESS = new Set(['commander.helpDisplayed', 'commander.version
 /** The `pushrail` command tree. Settings given here before `.command()` are inherited by every subcommand. */
 export function createProgram(ctx: CliContext): Command {
   const program = new Command('pushrail')
-    .description('Operate Pushrail from a terminal: tenants, write keys, destinations, dead letters, migrations.')
+    .description('Operate Pushrail from a terminal: tenants, write keys, destinations, dead letters, portal links, migrations.')
     .option('--url <url>', `the admin API (env PUSHRAIL_URL, default ${DEFAULT_ADMIN_URL})`)
     .option('--token <token>', 'the admin token (prefer env PUSHRAIL_ADMIN_TOKEN: a flag shows in ps)')
     .exitOverride()
@@ -38,6 +39,7 @@ export function createProgram(ctx: CliContext): Command {
   registerDeadLetters(program, ctx);
   registerMigrate(program, ctx);
   registerKeys(program, ctx);
+  registerPortalLink(program, ctx);
   return program;
 }
 

@@ -1,4 +1,5 @@
-import type { ControlDb, DestinationStore } from '@pushrail/control-db';
+import { defaultPortalConfig, type PortalConfig } from '@pushrail/config';
+import { PortalAccess, type ControlDb, type DestinationStore } from '@pushrail/control-db';
 import type { Logger, PushrailMetrics } from '@pushrail/observability';
 import type { EventProducer } from '@pushrail/queue';
 import express, { type Express } from 'express';
@@ -8,8 +9,10 @@ import { BULL_BOARD_PATH, bullBoardRouter } from './bull-board';
 import { registerFleetGauges } from './fleet-metrics';
 import { EventIntake } from './event-intake';
 import { errorHandler, MAX_BODY_BYTES, notFoundHandler, requireJsonIfBody } from './http-errors';
+import { portalRouter } from './portal/portal-app';
 import { deadLetterRoutes } from './routes/admin/dead-letters';
 import { destinationRoutes } from './routes/admin/destinations';
+import { portalLinkRoutes } from './routes/admin/portal-links';
 import { tenantRoutes } from './routes/admin/tenants';
 import { EventHandlers } from './routes/event-handlers';
 import { eventFastPath } from './event-fast-path';
@@ -34,6 +37,8 @@ export interface IngestDeps {
   allowPrivateHosts: boolean;
   /** The `/metrics` text; default this process's registry (a cluster's processes aggregate through the primary). */
   metricsText?: () => Promise<string>;
+  /** The customer portal's settings; the schema's defaults when left out. */
+  portal?: PortalConfig;
 }
 
 export interface Ingest {
@@ -51,6 +56,8 @@ export function createApp(deps: IngestDeps): Ingest {
   const intake = new EventIntake(deps.producer, tenantDestinations, deps.metrics, () => deps.redis.status === 'ready', deps.logger);
   const auth = new WriteKeyAuthenticator(deps.db);
   const rateLimiter = new TenantRateLimiter(deps.redis, deps.producer.prefix);
+  const portal = deps.portal ?? defaultPortalConfig();
+  const access = new PortalAccess(deps.db);
   registerFleetGauges(deps.metrics, { db: deps.db, redis: deps.redis, prefix: deps.producer.prefix });
 
   app.set('etag', false);
@@ -69,7 +76,9 @@ export function createApp(deps: IngestDeps): Ingest {
     tenantRoutes({ db: deps.db, auth }),
     destinationRoutes({ ...deps, tenantDestinations }),
     deadLetterRoutes(deps),
+    portalLinkRoutes({ db: deps.db, access, portal }),
   );
+  app.use('/portal', portalRouter({ ...deps, access, intake, tenantDestinations, auth, portal }));
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
   return { app, intake };

@@ -14,6 +14,9 @@ import { routesFor, type TenantDestinations } from './tenant-destinations';
 
 /** Event ids named in full in an 'events queued' log line (debug level); beyond this, the count. */
 
+/** The `source` of the test events the customer portal sends. */
+export const TEST_EVENT_SOURCE = 'pushrail-portal';
+
 /** Spacing of group-commit rounds for single events, in milliseconds: the longest a request waits to share a write. */
 const GROUP_COMMIT_DELAY_MS = 2;
 /** Events in one group-committed job at most. */
@@ -142,14 +145,14 @@ export class EventIntake {
     return { event: result.data, issues: [], tooLarge: false };
   }
 
-  private toQueued(owner: WriteKeyOwner, events: EventEnvelope[]): QueuedEvent[] {
+  private toQueued(tenantId: string, events: EventEnvelope[]): QueuedEvent[] {
     const receivedAt = Date.now();
-    return events.map((event) => ({ id: deriveEventId(owner.tenantId, event.idempotencyKey), receivedAt, event }));
+    return events.map((event) => ({ id: deriveEventId(tenantId, event.idempotencyKey), receivedAt, event }));
   }
 
   /** One event, group-committed with others arriving at the same moment, into the destinations that take its type. */
   async acceptOne(owner: WriteKeyOwner, event: EventEnvelope): Promise<Accepted<string>> {
-    const queued = this.toQueued(owner, [event]);
+    const queued = this.toQueued(owner.tenantId, [event]);
     const routes = await this.destinations.of(owner.tenantId);
     const destinationIds = routesFor(routes, event.eventType);
     try {
@@ -167,7 +170,7 @@ export class EventIntake {
    * nothing from the client's view.
    */
   async acceptBatch(owner: WriteKeyOwner, events: EventEnvelope[]): Promise<Accepted<string[]>> {
-    const queued = this.toQueued(owner, events);
+    const queued = this.toQueued(owner.tenantId, events);
     const routes = await this.destinations.of(owner.tenantId);
     const jobs = new Map<string, QueuedEvent[]>();
     let unrouted = 0;
@@ -188,6 +191,28 @@ export class EventIntake {
     this.metrics.eventsAccepted.inc(queued.length);
     if (unrouted > 0) this.metrics.eventsUnrouted.inc({ tenant_id: owner.tenantId }, unrouted);
     return { ids: queued.map((q) => q.id), ...noDestinationWarning(routes) };
+  }
+
+  /**
+   * A test event from the customer portal, into one destination's queue only
+   * (the customer is checking that destination), built and validated like any
+   * other event.
+   */
+  async acceptTestEvent(tenantId: string, destinationId: string, eventType: string): Promise<{ eventId: string; jobId: string }> {
+    const event = eventEnvelopeSchema.parse({
+      eventType,
+      occurredAt: new Date().toISOString(),
+      source: TEST_EVENT_SOURCE,
+      payload: { test: true, note: 'sent from the Pushrail customer portal' },
+    });
+    const [queued] = this.toQueued(tenantId, [event]);
+    try {
+      const jobId = await this.enqueue(destinationId, [queued!]);
+      this.metrics.eventsAccepted.inc();
+      return { eventId: queued!.id, jobId };
+    } catch {
+      throw unavailable();
+    }
   }
 
   async drain(): Promise<void> {

@@ -47,6 +47,7 @@ async function main(): Promise<void> {
     adminToken: config.adminToken,
     allowPrivateHosts: config.allowPrivateHosts,
     metricsText: metricsTextFor(metrics.registry),
+    portal: config.portal,
   });
   const server = app.listen(config.port, () => logger.info({ port: config.port }, 'ingest listening'));
   server.keepAliveTimeout = 65_000;

@@ -49,6 +49,11 @@ export class AdminClient {
     return (await this.expect('POST', `/admin/v1/tenants/${encodeURIComponent(tenantId)}/write-keys`, 201)) as { id: string; key: string };
   }
 
+  /** A single-use link to the customer portal for the tenant (15 minutes to open it, by default). */
+  async createPortalLink(tenantId: string): Promise<{ url: string; expiresAt: string }> {
+    return (await this.expect('POST', `/admin/v1/tenants/${tenantId}/portal-links`, 201, {})) as { url: string; expiresAt: string };
+  }
+
   async getDestination(id: string): Promise<DestinationSummary | undefined> {
     const answer = await this.expectOneOf('GET', `/admin/v1/destinations/${encodeURIComponent(id)}`, [200, 404]);
     return answer.status === 200 ? (answer.body as DestinationSummary) : undefined;

@@ -140,11 +140,13 @@ async function startStack(env: LocalStackEnv, life: Lifecycle): Promise<RunningS
   await waitUntilReady(children, [`${ingestUrl}/readyz`, `${workerUrl}/readyz`], life.signal);
 
   const server = new URL(serverUrl);
-  const demo = await ensureDemoTenant(new AdminClient(ingestUrl, secrets.adminToken), env.home, previousDemo, {
+  const admin = new AdminClient(ingestUrl, secrets.adminToken);
+  const demo = await ensureDemoTenant(admin, env.home, previousDemo, {
     host: server.hostname,
     port: Number(server.port || DEFAULT_POSTGRES_PORT),
     writerPassword,
   });
+  const portalLink = await admin.createPortalLink(demo.record.tenantId);
   life.checkpoint();
 
   process.stdout.write(
@@ -153,6 +155,7 @@ async function startStack(env: LocalStackEnv, life: Lifecycle): Promise<RunningS
       workerUrl,
       adminToken: secrets.adminToken,
       writeKey: demo.record.writeKey,
+      portalLink: { ...portalLink, tenantId: demo.record.tenantId },
       redis: { url: redactUrl(redisUrl), ...(servers.redis ? { dataDir: servers.redis.dir } : {}) },
       postgres: { url: redactUrl(controlUrl), ...(servers.postgres ? { dataDir: servers.postgres.dataDir } : {}) },
       demoDatabaseUrl: withoutPassword(withDatabase(serverUrl, DEMO_DATABASE)),

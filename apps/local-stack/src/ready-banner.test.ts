@@ -20,6 +20,7 @@ const info: ReadyInfo = {
   workerUrl: 'http://127.0.0.1:9091',
   adminToken: 'admin-token-0123456789abcdef',
   writeKey: 'pr_wk_abc-DEF_123',
+  portalLink: { url: 'http://127.0.0.1:8080/portal/open/tok_abc', expiresAt: '2026-05-26T14:36:08.000Z', tenantId: '9b1c0d2e-0000-4000-8000-000000000001' },
   redis: { url: 'redis://127.0.0.1:6390', dataDir: '/repo/.pushrail/redis' },
   postgres: { url: 'postgresql://postgres@127.0.0.1:5442/pushrail', dataDir: '/repo/.pushrail/postgres/data' },
   demoDatabaseUrl: 'postgresql://postgres@127.0.0.1:5442/acme_app',
@@ -57,6 +58,8 @@ describe('the ready banner', () => {
     for (const expected of [
       'http://127.0.0.1:8080/admin/v1',
       'Admin token     admin-token-0123456789abcdef',
+      '  http://127.0.0.1:8080/portal/open/tok_abc',
+      'pnpm pushrail portal-link 9b1c0d2e-0000-4000-8000-000000000001',
       'http://127.0.0.1:8080/metrics',
       'http://127.0.0.1:9091/metrics',
       'redis://127.0.0.1:6390   (started by pnpm start, data in /repo/.pushrail/redis)',

@@ -14,6 +14,8 @@ export interface ReadyInfo {
   workerUrl: string;
   adminToken: string;
   writeKey: string;
+  /** A single-use link that opens the customer portal for the demo tenant. */
+  portalLink: { url: string; expiresAt: string; tenantId: string };
   /** Redis URL, password removed; `dataDir` when the stack runs it. */
   redis: { url: string; dataDir?: string };
   /** Control database URL, password removed; `dataDir` when the stack runs the server. */
@@ -76,6 +78,14 @@ export function renderReadyBanner(info: ReadyInfo): string {
     'List the demo destination through the admin API:',
     '',
     `curl -sS ${shellQuote(`${info.ingestUrl}/admin/v1/destinations`)} -H ${shellQuote(`Authorization: Bearer ${info.adminToken}`)}`,
+    '',
+    `Open the customer portal for the demo tenant (the link works once, until ${info.portalLink.expiresAt}):`,
+    '',
+    `  ${info.portalLink.url}`,
+    '',
+    'A new link when this one is used or expired:',
+    '',
+    `PUSHRAIL_URL=${shellQuote(info.ingestUrl)} PUSHRAIL_ADMIN_TOKEN=${shellQuote(info.adminToken)} pnpm pushrail portal-link ${info.portalLink.tenantId}`,
     '',
     `${READY_LINE}. Press Ctrl-C to stop; the data stays for the next pnpm start.`,
     '',

@@ -50,3 +50,29 @@ describe('loadWorkerConfig', () => {
     expect(() => loadWorkerConfig({ ...good, PUSHRAIL_REDIS_PREFIX: 'a{b}' })).toThrow(/PUSHRAIL_REDIS_PREFIX/);
   });
 });
+
+describe('the portal settings', () => {
+  it('default to 15-minute links, 24-hour sessions, no public URL and no framing', () => {
+    expect(loadIngestConfig({ ...good }).portal).toEqual({ publicUrl: undefined, linkTtlSec: 900, sessionTtlSec: 86_400, frameAncestors: [] });
+  });
+
+  it('read the public URL without its trailing slash and the frame ancestors as a list', () => {
+    const config = loadIngestConfig({
+      ...good,
+      PUSHRAIL_PUBLIC_URL: 'https://pushrail.example.com/',
+      PUSHRAIL_PORTAL_FRAME_ANCESTORS: "https://app.example.com, 'self' https://*.acme.io",
+      PUSHRAIL_PORTAL_SESSION_TTL_SEC: '3600',
+    });
+    expect(config.portal).toMatchObject({
+      publicUrl: 'https://pushrail.example.com',
+      sessionTtlSec: 3600,
+      frameAncestors: ['https://app.example.com', "'self'", 'https://*.acme.io'],
+    });
+  });
+
+  it('name the variable of a bad value', () => {
+    expect(() => loadIngestConfig({ ...good, PUSHRAIL_PUBLIC_URL: 'pushrail.example.com' })).toThrow(/PUSHRAIL_PUBLIC_URL/);
+    expect(() => loadIngestConfig({ ...good, PUSHRAIL_PORTAL_FRAME_ANCESTORS: 'javascript:alert(1)' })).toThrow(/PUSHRAIL_PORTAL_FRAME_ANCESTORS/);
+    expect(() => loadIngestConfig({ ...good, PUSHRAIL_PORTAL_LINK_TTL_SEC: '5' })).toThrow(/PUSHRAIL_PORTAL_LINK_TTL_SEC/);
+  });
+});

@@ -9,3 +9,4 @@ export * from './cli-config';
 export * from './local-stack-config';
 export * from './env-variables';
 export * from './exit-on-bad-config';
+export * from './portal-fields';

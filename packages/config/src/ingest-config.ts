@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import * as f from './env-fields';
+import { portalConfigOf, portalEnvShape } from './portal-fields';
 import { parseEnv } from './parse-env';
 
 export const ingestEnvSchema = z
@@ -12,6 +13,7 @@ export const ingestEnvSchema = z
     PUSHRAIL_ALLOW_PRIVATE_HOSTS: f.booleanFlag,
     LOG_LEVEL: f.logLevel,
     PUSHRAIL_REDIS_PREFIX: f.redisPrefix,
+    ...portalEnvShape,
   })
   .transform((env) => ({
     redisUrl: env.REDIS_URL,
@@ -22,6 +24,7 @@ export const ingestEnvSchema = z
     allowPrivateHosts: env.PUSHRAIL_ALLOW_PRIVATE_HOSTS,
     logLevel: env.LOG_LEVEL,
     redisPrefix: env.PUSHRAIL_REDIS_PREFIX,
+    portal: portalConfigOf(env),
   }));
 
 /** Everything the ingest process is configured with. */

@@ -35,7 +35,7 @@ describe('GET /openapi.json and the answer check of the e2e suite', () => {
     expect(answer.status).toBe(200);
     expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
     expect(answer.body.openapi).toBe('3.1.0');
-    expect(Object.keys(answer.body.components.securitySchemes).sort()).toEqual(['adminToken', 'segmentWriteKey', 'writeKey']);
+    expect(Object.keys(answer.body.components.securitySchemes).sort()).toEqual(['adminToken', 'portalCsrf', 'portalSession', 'segmentWriteKey', 'writeKey']);
     expect(answer.body.paths['/v1/events'].post.responses['202'].content['application/json'].schema).toEqual({
       $ref: '#/components/schemas/EventAccepted',
     });

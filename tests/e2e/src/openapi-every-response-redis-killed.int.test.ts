@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { startRedisServer, waitFor, type RedisServer } from '@pushrail/testing';
 import { openApiChecker } from './openapi-response-check';
 import { ADMIN_TOKEN, Pipeline, seedEvent, type HttpAnswer } from './pipeline';
+import { insertDeadLetters, linkPath, portalLink, PortalSession } from './portal-support';
 
 interface DocumentedOperation {
   method: string;
@@ -211,6 +212,74 @@ describe('every response of the OpenAPI document, from real requests (Redis kill
     expectStatus(await pipeline.request('GET', '/openapi.json'), 200, 'document');
   });
 
+  let portal: PortalSession;
+
+  it('answers the portal: its link, page and every route of its API, with each refusal', async () => {
+    const d = pipeline.destinationId;
+    const url = await portalLink(pipeline, pipeline.tenantId);
+    expectStatus(await pipeline.request('GET', linkPath(url)), 200, 'link opened');
+    expectStatus(await pipeline.request('GET', linkPath(url)), 410, 'link reused');
+    expectStatus(await pipeline.request('GET', '/portal'), 200, 'page');
+    expectStatus(await pipeline.admin('POST', `/admin/v1/tenants/${pipeline.tenantId}/portal-links`, { readOnly: 1 }), 400, 'bad link body');
+    expectStatus(await pipeline.admin('POST', `/admin/v1/tenants/${randomUUID()}/portal-links`, {}), 404, 'link of no tenant');
+    portal = await PortalSession.forTenant(pipeline, pipeline.tenantId);
+    const other = randomUUID();
+    const [deadLetterId] = await insertDeadLetters(pipeline, d, 1);
+    const event = await portal.request('POST', `/portal/api/destinations/${d}/test-events`, {});
+    const calls: Array<[string, string, unknown, number]> = [
+      ['GET', '/portal/api/session', undefined, 200],
+      ['GET', '/portal/api/destination-types', undefined, 200],
+      ['GET', '/portal/api/destinations', undefined, 200],
+      ['POST', '/portal/api/destinations', pipeline.destinationConfig({ name: 'Second' }), 201],
+      ['POST', '/portal/api/destinations', { type: 'POSTGRES' }, 400],
+      ['GET', `/portal/api/destinations/${d}`, undefined, 200],
+      ['GET', `/portal/api/destinations/${other}`, undefined, 404],
+      ['PATCH', `/portal/api/destinations/${d}`, { name: 'Renamed' }, 200],
+      ['PATCH', `/portal/api/destinations/${d}`, { port: 0 }, 400],
+      ['PATCH', `/portal/api/destinations/${other}`, { name: 'x' }, 404],
+      ['POST', `/portal/api/destinations/${d}/pause`, undefined, 200],
+      ['POST', `/portal/api/destinations/${other}/pause`, undefined, 404],
+      ['POST', `/portal/api/destinations/${d}/resume`, undefined, 200],
+      ['POST', `/portal/api/destinations/${other}/resume`, undefined, 404],
+      ['GET', `/portal/api/destinations/${d}/setup-guide?eventType=order.completed`, undefined, 200],
+      ['GET', `/portal/api/destinations/${d}/setup-guide?eventType=`, undefined, 400],
+      ['GET', `/portal/api/destinations/${other}/setup-guide`, undefined, 404],
+      ['POST', '/portal/api/destination-tests', pipeline.destinationConfig(), 200],
+      ['POST', '/portal/api/destination-tests', { type: 'POSTGRES', port: 'x' }, 400],
+      ['POST', `/portal/api/destination-tests?destinationId=${other}`, {}, 404],
+      ['POST', `/portal/api/destinations/${d}/test-events`, { eventType: 5 }, 400],
+      ['POST', `/portal/api/destinations/${other}/test-events`, {}, 404],
+      ['GET', `/portal/api/destinations/${d}/test-events/${event.body.eventId}?jobId=${event.body.jobId}`, undefined, 200],
+      ['GET', `/portal/api/destinations/${d}/test-events/${event.body.eventId}`, undefined, 400],
+      ['GET', `/portal/api/destinations/${other}/test-events/${event.body.eventId}?jobId=1`, undefined, 404],
+      ['GET', `/portal/api/dead-letters?destinationId=${d}`, undefined, 200],
+      ['GET', '/portal/api/dead-letters', undefined, 400],
+      ['GET', `/portal/api/dead-letters?destinationId=${other}`, undefined, 404],
+      ['GET', `/portal/api/dead-letter-scope?destinationId=${d}`, undefined, 200],
+      ['GET', '/portal/api/dead-letter-scope?limit=0', undefined, 400],
+      ['GET', `/portal/api/dead-letter-scope?destinationId=${other}`, undefined, 404],
+      ['GET', `/portal/api/dead-letters/${deadLetterId}`, undefined, 200],
+      ['GET', '/portal/api/dead-letters/999999999', undefined, 404],
+      ['POST', '/portal/api/dead-letters/redrive', { ids: [deadLetterId] }, 202],
+      ['POST', '/portal/api/dead-letters/redrive', {}, 400],
+      ['POST', '/portal/api/dead-letters/redrive', { destinationId: other }, 404],
+      ['GET', '/portal/api/write-keys', undefined, 200],
+      ['POST', '/portal/api/write-keys', undefined, 201],
+      ['DELETE', `/portal/api/write-keys/${other}`, undefined, 404],
+    ];
+    expectStatus(event, 202, 'test event');
+    for (const [method, path, body, status] of calls) expectStatus(await portal.request(method, path, body), status, `${method} ${path}`);
+    const key = (await portal.request('GET', '/portal/api/write-keys')).body.items[0].id as string;
+    expectStatus(await portal.request('DELETE', `/portal/api/write-keys/${key}`), 204, 'revoke');
+    // Every change without the CSRF token: 403.
+    for (const op of operations.filter((o) => o.template.startsWith('/portal/api/') && o.method !== 'GET')) {
+      const answer = await pipeline.request(op.method, concrete(op.template), { ...(op.hasBody ? { body: {} } : {}), headers: { cookie: portal.cookie } });
+      expectStatus(answer, 403, `${op.method} ${op.template} without CSRF`);
+    }
+    const doomed = await PortalSession.forTenant(pipeline, pipeline.tenantId);
+    expectStatus(await doomed.request('POST', '/portal/api/session/logout'), 204, 'logout');
+  });
+
   it('answers 503 where the document says so once Redis is killed (SIGKILL)', async () => {
     await redis.kill();
     await waitFor(() => pipeline.redis.status !== 'ready', { timeoutMs: 10_000, description: 'the producer connection to notice Redis died' });
@@ -225,6 +294,10 @@ describe('every response of the OpenAPI document, from real requests (Redis kill
     for (const action of ['pause', 'resume']) {
       expectStatus(await pipeline.admin('POST', `/admin/v1/destinations/${pipeline.destinationId}/${action}`), 503, action);
     }
+    for (const action of ['pause', 'resume']) {
+      expectStatus(await portal.request('POST', `/portal/api/destinations/${pipeline.destinationId}/${action}`), 503, `portal ${action}`);
+    }
+    expectStatus(await portal.request('POST', `/portal/api/destinations/${pipeline.destinationId}/test-events`, {}), 503, 'portal test event');
     expectStatus(await pipeline.admin('DELETE', `/admin/v1/destinations/${pipeline.destinationId}`), 503, 'delete');
   });
 

@@ -5,6 +5,13 @@ import { tenantRoutes } from '../routes/admin/tenants';
 import { healthRoutes } from '../routes/health';
 import { openApiRoutes } from '../routes/openapi';
 import { SEGMENT_PREFIX, segmentRoutes } from '../segment/segment-routes';
+import { defaultPortalConfig } from '@pushrail/config';
+import { portalRouter } from '../portal/portal-app';
+import { portalLinkRoutes } from '../routes/admin/portal-links';
+import { portalDeadLetterRoutes } from '../routes/portal/dead-letter-routes';
+import { portalDestinationRoutes } from '../routes/portal/destination-routes';
+import { sessionRoutes } from '../routes/portal/session-routes';
+import { portalWriteKeyRoutes } from '../routes/portal/write-key-routes';
 import { buildOpenApiDocument, openApiJson } from './openapi-document';
 
 interface Operation {
@@ -58,6 +65,33 @@ const DESIGN_ROUTES = [
   'GET /healthz',
   'GET /readyz',
   'GET /openapi.json',
+  'POST /admin/v1/tenants/{id}/portal-links',
+  'GET /portal/open/{token}',
+  'GET /portal',
+];
+
+/** The customer portal's API (its own, tenant-scoped; docs/portal.md). */
+const PORTAL_API_ROUTES = [
+  'GET /portal/api/session',
+  'POST /portal/api/session/logout',
+  'GET /portal/api/destination-types',
+  'GET /portal/api/destinations',
+  'POST /portal/api/destinations',
+  'GET /portal/api/destinations/{id}',
+  'PATCH /portal/api/destinations/{id}',
+  'POST /portal/api/destinations/{id}/pause',
+  'POST /portal/api/destinations/{id}/resume',
+  'GET /portal/api/destinations/{id}/setup-guide',
+  'POST /portal/api/destination-tests',
+  'POST /portal/api/destinations/{id}/test-events',
+  'GET /portal/api/destinations/{id}/test-events/{eventId}',
+  'GET /portal/api/dead-letters',
+  'GET /portal/api/dead-letter-scope',
+  'GET /portal/api/dead-letters/{id}',
+  'POST /portal/api/dead-letters/redrive',
+  'GET /portal/api/write-keys',
+  'POST /portal/api/write-keys',
+  'DELETE /portal/api/write-keys/{id}',
 ];
 
 /** `METHOD /path/{param}` of each route an express router defines, under the prefix it is mounted at in app.ts. */
@@ -76,7 +110,7 @@ const responseRef = (op: Operation, status: string) => op.responses[status]?.con
 describe('the OpenAPI document', () => {
   test('is OpenAPI 3.1.0 and lists exactly the routes of docs/design.md', () => {
     expect(document.openapi).toBe('3.1.0');
-    expect([...documented].sort()).toEqual([...DESIGN_ROUTES].sort());
+    expect([...documented].sort()).toEqual([...DESIGN_ROUTES, ...PORTAL_API_ROUTES].sort());
   });
 
   test('documents every route the express routers define (a new route without a catalogue entry fails here)', () => {
@@ -89,6 +123,12 @@ describe('the OpenAPI document', () => {
       ...expressRoutes('/admin/v1', tenantRoutes(deps)),
       ...expressRoutes('/admin/v1', destinationRoutes(deps)),
       ...expressRoutes('/admin/v1', deadLetterRoutes(deps)),
+      ...expressRoutes('/admin/v1', portalLinkRoutes(deps)),
+      ...expressRoutes('/portal', portalRouter({ logger: { warn: () => undefined }, portal: defaultPortalConfig() } as never)),
+      ...expressRoutes('/portal/api', sessionRoutes(deps)),
+      ...expressRoutes('/portal/api', portalDestinationRoutes(deps)),
+      ...expressRoutes('/portal/api', portalDeadLetterRoutes(deps)),
+      ...expressRoutes('/portal/api', portalWriteKeyRoutes(deps)),
     ];
     expect(routes.length).toBeGreaterThan(15);
     expect(routes.filter((r) => !documented.has(r))).toEqual([]);
@@ -111,6 +151,11 @@ describe('the OpenAPI document', () => {
           route,
           statuses: ['200', '400', '401', '415', '429', '500', '503'],
         });
+      } else if (path.startsWith('/portal/api/')) {
+        const security = route.startsWith('GET ') ? [{ portalSession: [] }] : [{ portalSession: [], portalCsrf: [] }];
+        expect({ route, security: op.security }).toEqual({ route, security });
+        expect({ route, ref: responseRef(op, '401') }).toEqual({ route, ref: '#/components/schemas/Error' });
+        if (!route.startsWith('GET ')) expect({ route, ref: responseRef(op, '403') }).toEqual({ route, ref: '#/components/schemas/Error' });
       } else {
         expect({ route, security: op.security }).toEqual({ route, security: [] });
       }
@@ -122,9 +167,15 @@ describe('the OpenAPI document', () => {
     expect(withBody.map((o) => o.route).sort()).toEqual([
       'PATCH /admin/v1/destinations/{id}',
       'PATCH /admin/v1/tenants/{id}',
+      'PATCH /portal/api/destinations/{id}',
       'POST /admin/v1/dead-letters/redrive',
       'POST /admin/v1/destinations',
       'POST /admin/v1/tenants',
+      'POST /admin/v1/tenants/{id}/portal-links',
+      'POST /portal/api/dead-letters/redrive',
+      'POST /portal/api/destination-tests',
+      'POST /portal/api/destinations',
+      'POST /portal/api/destinations/{id}/test-events',
       'POST /segment/v1/alias',
       'POST /segment/v1/batch',
       'POST /segment/v1/group',
@@ -143,7 +194,7 @@ describe('the OpenAPI document', () => {
   });
 
   test('every operation that reads the control database or Redis lists 500 in the Error shape', () => {
-    const cannotFail = ['GET /healthz', 'GET /readyz', 'GET /openapi.json'];
+    const cannotFail = ['GET /healthz', 'GET /readyz', 'GET /openapi.json', 'GET /portal'];
     for (const { route, op } of operations.filter((o) => !cannotFail.includes(o.route))) {
       expect({ route, ref: responseRef(op, '500') }).toEqual({ route, ref: '#/components/schemas/Error' });
     }
@@ -170,7 +221,7 @@ describe('the OpenAPI document', () => {
     const error = schemas.Error!.properties.error as unknown as { properties: Record<string, unknown>; required: string[] };
     expect(Object.keys(error.properties)).toEqual(['code', 'message', 'issues', 'invalidEvents']);
     expect(error.required).toEqual(['code', 'message']);
-    expect(Object.keys(document.components.securitySchemes).sort()).toEqual(['adminToken', 'segmentWriteKey', 'writeKey']);
+    expect(Object.keys(document.components.securitySchemes).sort()).toEqual(['adminToken', 'portalCsrf', 'portalSession', 'segmentWriteKey', 'writeKey']);
   });
 
   test('is built once: the served text is the same string every time', () => {

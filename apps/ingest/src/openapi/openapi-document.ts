@@ -1,12 +1,13 @@
 import { JSON_OBJECT_JSON_SCHEMA, jsonObjectSchema } from '@pushrail/events';
 import { z } from 'zod';
+import { CSRF_HEADER, PORTAL_COOKIE } from '../portal/portal-paths';
 import {
   COMPONENT_DESCRIPTIONS,
   DOCUMENT_AS,
   HEADERS,
   REQUEST_SCHEMAS,
   RESPONSE_SCHEMAS,
-  ROUTES,
+  ALL_ROUTES,
   TAGS,
   type ResponseSpec,
   type RouteSpec,
@@ -113,6 +114,13 @@ function response(spec: ResponseSpec): JsonObject {
   return out;
 }
 
+/** Who may call a route; a portal change needs the session's CSRF token as well as its cookie. */
+function securityOf(route: RouteSpec): JsonObject[] {
+  if (route.auth === 'none') return [];
+  if (route.auth === 'portalSession' && route.method !== 'get') return [{ portalSession: [], portalCsrf: [] }];
+  return [{ [route.auth]: [] }];
+}
+
 function operation(route: RouteSpec): JsonObject {
   const params = routeParameters(route);
   return {
@@ -120,7 +128,7 @@ function operation(route: RouteSpec): JsonObject {
     summary: route.summary,
     ...(route.description ? { description: route.description } : {}),
     tags: [route.tag],
-    security: route.auth === 'none' ? [] : [{ [route.auth]: [] }],
+    security: securityOf(route),
     ...(params.length > 0 ? { parameters: params } : {}),
     ...(route.body
       ? { requestBody: { required: true, content: { 'application/json': { schema: { $ref: COMPONENT_REF(route.body) } } } } }
@@ -137,7 +145,7 @@ export function buildOpenApiDocument(): JsonObject {
   if (clash.length > 0) throw new Error(`route catalogue: ${clash.join(', ')} named both as a request and as a response`);
 
   const paths: Record<string, Record<string, JsonObject>> = {};
-  for (const route of ROUTES) {
+  for (const route of ALL_ROUTES) {
     const item = (paths[route.path] ??= {});
     if (item[route.method]) throw new Error(`route catalogue: ${route.method.toUpperCase()} ${route.path} is listed twice`);
     item[route.method] = operation(route);
@@ -171,6 +179,18 @@ export function buildOpenApiDocument(): JsonObject {
           type: 'http',
           scheme: 'basic',
           description: 'A tenant\'s write key as the user name of HTTP Basic, password empty: how the Segment and RudderStack SDKs send their write key',
+        },
+        portalSession: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: PORTAL_COOKIE,
+          description: 'The customer portal session, set when a link from `POST /admin/v1/tenants/{id}/portal-links` is opened',
+        },
+        portalCsrf: {
+          type: 'apiKey',
+          in: 'header',
+          name: CSRF_HEADER,
+          description: 'The session\'s CSRF token (`csrfToken` of `GET /portal/api/session`), on every portal change',
         },
         adminToken: {
           type: 'http',

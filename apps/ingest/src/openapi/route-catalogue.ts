@@ -21,6 +21,23 @@ import {
   eventTypeQuery,
   patchDestinationBody,
 } from '../routes/admin/destination-schemas';
+import { portalLinkBody, portalLinkResponse } from '../routes/admin/portal-link-schemas';
+import {
+  deadLetterScopeResponse,
+  destinationTestQuery,
+  destinationTypesResponse,
+  portalDestinationConfigBody,
+  portalDestinationListResponse,
+  portalDestinationResponse,
+  portalSessionResponse,
+  setupGuideResponse,
+  testEventAccepted,
+  testEventBody,
+  testEventStatusQuery,
+  testEventStatusResponse,
+  writeKeyListResponse,
+} from '../routes/portal/portal-schemas';
+import { destinationStatusResponse } from '../portal/destination-status';
 import { createTenantBody, patchTenantBody, tenantResponse, writeKeyCreatedResponse } from '../routes/admin/tenant-schemas';
 import { batchAcceptedResponse, eventAcceptedResponse } from '../routes/event-schemas';
 import { healthResponse, readinessResponse } from '../routes/health-schemas';
@@ -47,6 +64,9 @@ export const REQUEST_SCHEMAS = {
   RedriveRequest: redriveBody,
   SegmentMessage: segmentMessageSchema,
   SegmentBatchRequest: segmentBatchSchema,
+  PortalLinkRequest: portalLinkBody,
+  DestinationConfigRequest: portalDestinationConfigBody,
+  TestEventRequest: testEventBody,
 } satisfies Record<string, z.ZodType>;
 
 /** Response bodies by component name, converted as zod's output (what the views build). */
@@ -70,6 +90,17 @@ export const RESPONSE_SCHEMAS = {
   RedriveResult: redriveResponse,
   OpenApiDocument: openApiDocumentResponse,
   SegmentAccepted: segmentAcceptedResponse,
+  PortalLink: portalLinkResponse,
+  PortalSession: portalSessionResponse,
+  DestinationTypes: destinationTypesResponse,
+  DestinationStatus: destinationStatusResponse,
+  PortalDestination: portalDestinationResponse,
+  PortalDestinationList: portalDestinationListResponse,
+  SetupGuide: setupGuideResponse,
+  TestEventAccepted: testEventAccepted,
+  TestEventStatus: testEventStatusResponse,
+  DeadLetterScope: deadLetterScopeResponse,
+  WriteKeyList: writeKeyListResponse,
 } satisfies Record<string, z.ZodType>;
 
 export type RequestSchemaName = keyof typeof REQUEST_SCHEMAS;
@@ -115,7 +146,7 @@ export type ResponseSpec =
   /** No body. */
   | { description: string };
 
-export type Tag = 'events' | 'segment' | 'tenants' | 'destinations' | 'dead-letters' | 'operations';
+export type Tag = 'events' | 'segment' | 'tenants' | 'destinations' | 'dead-letters' | 'operations' | 'portal';
 
 export const TAGS: Record<Tag, string> = {
   events: 'Events in, with a write key',
@@ -124,6 +155,7 @@ export const TAGS: Record<Tag, string> = {
   destinations: 'Where a tenant\'s events are delivered',
   'dead-letters': 'Events that could not be delivered: list, inspect, redrive',
   operations: 'Health, metrics, Bull Board and this document',
+  portal: 'The customer portal: its page, and its API scoped to the tenant of the session (docs/portal.md)',
 };
 
 export interface RouteSpec {
@@ -134,7 +166,8 @@ export interface RouteSpec {
   summary: string;
   description?: string;
   tag: Tag;
-  auth: 'writeKey' | 'segmentWriteKey' | 'adminToken' | 'none';
+  /** `portalSession`: the session cookie, and on every change also the session's CSRF token header. */
+  auth: 'writeKey' | 'segmentWriteKey' | 'adminToken' | 'portalSession' | 'none';
   /** Each `{…}` of `path`, as a zod schema with its description. */
   pathParams?: Record<string, z.ZodType>;
   /** The query string, as the zod object the route parses it with. */
@@ -546,3 +579,299 @@ export const ROUTES: readonly RouteSpec[] = [
     responses: { 200: { description: 'The OpenAPI 3.1 document of this API', json: 'OpenApiDocument' } },
   },
 ];
+
+// --- the customer portal (docs/portal.md) ---
+
+/** Statuses of every portal API route: the session is checked before anything else. */
+const PORTAL = {
+  401: error('No portal session, or it expired: open the portal through a new link'),
+  ...INTERNAL,
+} satisfies Record<number, ResponseSpec>;
+
+/** Statuses of every portal API change, besides PORTAL's. */
+const PORTAL_CHANGE = {
+  ...PORTAL,
+  403: error("The CSRF token header is missing or wrong, or the session is read-only (`forbidden`)"),
+} satisfies Record<number, ResponseSpec>;
+
+const notOwn = (what: string): ResponseSpec => error(`No such ${what} for the session's tenant (another tenant's reads exactly the same)`);
+
+const portalRoutes: RouteSpec[] = [
+  {
+    method: 'post',
+    path: '/admin/v1/tenants/{id}/portal-links',
+    operationId: 'createPortalLink',
+    summary: 'Make a single-use link to the customer portal',
+    description:
+      'The link opens a portal session for this tenant only, once, within PUSHRAIL_PORTAL_LINK_TTL_SEC (15 minutes by default); it is on PUSHRAIL_PUBLIC_URL, or else on the origin this request came to.',
+    tag: 'portal',
+    auth: 'adminToken',
+    pathParams: { id: tenantId },
+    body: 'PortalLinkRequest',
+    responses: { 201: { description: 'The link', json: 'PortalLink' }, 400: badRequest('The body is invalid'), ...ADMIN, 404: notFound('tenant'), ...JSON_BODY },
+  },
+  {
+    method: 'get',
+    path: '/portal/open/{token}',
+    operationId: 'openPortalLink',
+    summary: 'Open a portal link',
+    description: 'Uses the link up, sets the session cookie (HttpOnly, SameSite, Secure behind HTTPS) and answers a page that goes on to `/portal` at once (a meta refresh).',
+    tag: 'portal',
+    auth: 'none',
+    pathParams: { token: z.string().describe('The token of a link from `POST /admin/v1/tenants/{id}/portal-links`') },
+    responses: {
+      200: { description: 'Session opened: a page that goes on to the portal', media: 'text/html' },
+      410: error('The link was used already, has expired or was never issued (`gone`); a browser gets a page saying so'),
+      ...INTERNAL,
+    },
+  },
+  {
+    method: 'get',
+    path: '/portal',
+    operationId: 'portalPage',
+    summary: 'The customer portal',
+    description: 'Static files; everything the page shows comes from the portal API below, with the session cookie.',
+    tag: 'portal',
+    auth: 'none',
+    responses: { 200: { description: 'The page', media: 'text/html' } },
+  },
+  {
+    method: 'get',
+    path: '/portal/api/session',
+    operationId: 'portalSession',
+    summary: 'The session: its tenant, whether it is read-only, its CSRF token',
+    tag: 'portal',
+    auth: 'portalSession',
+    responses: { 200: { description: 'The session', json: 'PortalSession' }, ...PORTAL },
+  },
+  {
+    method: 'post',
+    path: '/portal/api/session/logout',
+    operationId: 'portalLogout',
+    summary: 'End the session',
+    tag: 'portal',
+    auth: 'portalSession',
+    responses: { 204: { description: 'Ended; the cookie is cleared' }, ...PORTAL_CHANGE },
+  },
+  {
+    method: 'get',
+    path: '/portal/api/destination-types',
+    operationId: 'portalDestinationTypes',
+    summary: 'The destination types and their config schemas (what the add form renders from)',
+    tag: 'portal',
+    auth: 'portalSession',
+    responses: { 200: { description: 'One entry per provider', json: 'DestinationTypes' }, ...PORTAL },
+  },
+  {
+    method: 'get',
+    path: '/portal/api/destinations',
+    operationId: 'portalListDestinations',
+    summary: "The tenant's destinations, each with its status",
+    tag: 'portal',
+    auth: 'portalSession',
+    responses: { 200: { description: 'The list, secrets redacted', json: 'PortalDestinationList' }, ...PORTAL },
+  },
+  {
+    method: 'post',
+    path: '/portal/api/destinations',
+    operationId: 'portalCreateDestination',
+    summary: 'Add a destination',
+    description: 'Validated like `POST /admin/v1/destinations` (the provider\'s schema, then the SSRF guard); the tenant is the session\'s.',
+    tag: 'portal',
+    auth: 'portalSession',
+    body: 'DestinationConfigRequest',
+    responses: {
+      201: { description: 'Created, secrets redacted', json: 'PortalDestination' },
+      400: badRequest('The config is invalid'),
+      ...PORTAL_CHANGE,
+      ...JSON_BODY,
+    },
+  },
+  {
+    method: 'get',
+    path: '/portal/api/destinations/{id}',
+    operationId: 'portalGetDestination',
+    summary: 'One destination with its status',
+    tag: 'portal',
+    auth: 'portalSession',
+    pathParams: { id: destinationId },
+    responses: { 200: { description: 'The destination, secrets redacted', json: 'PortalDestination' }, ...PORTAL, 404: notOwn('destination') },
+  },
+  {
+    method: 'patch',
+    path: '/portal/api/destinations/{id}',
+    operationId: 'portalPatchDestination',
+    summary: 'Edit a destination',
+    description: 'Merged over the stored config and validated like a create; a secret left out, or sent back as "[REDACTED]", keeps the stored one.',
+    tag: 'portal',
+    auth: 'portalSession',
+    pathParams: { id: destinationId },
+    body: 'PatchDestinationRequest',
+    responses: {
+      200: { description: 'The destination as changed', json: 'PortalDestination' },
+      400: badRequest('The change is invalid'),
+      ...PORTAL_CHANGE,
+      404: notOwn('destination'),
+      ...JSON_BODY,
+    },
+  },
+  ...(['pause', 'resume'] as const).map(
+    (action): RouteSpec => ({
+      method: 'post',
+      path: `/portal/api/destinations/{id}/${action}`,
+      operationId: action === 'pause' ? 'portalPauseDestination' : 'portalResumeDestination',
+      summary: action === 'pause' ? 'Pause a destination (its events wait in its queue)' : 'Resume a destination',
+      tag: 'portal',
+      auth: 'portalSession',
+      pathParams: { id: destinationId },
+      responses: {
+        200: { description: 'The destination', json: 'PortalDestination' },
+        ...PORTAL_CHANGE,
+        404: notOwn('destination'),
+        503: QUEUE_DOWN,
+      },
+    }),
+  ),
+  {
+    method: 'get',
+    path: '/portal/api/destinations/{id}/setup-guide',
+    operationId: 'portalSetupGuide',
+    summary: 'The DDL and grants to run for the destination (for one event type in `per_event_type` mode)',
+    tag: 'portal',
+    auth: 'portalSession',
+    pathParams: { id: destinationId },
+    query: eventTypeQuery,
+    responses: { 200: { description: 'The statements', json: 'SetupGuide' }, 400: badQuery('The query is invalid'), ...PORTAL, 404: notOwn('destination') },
+  },
+  {
+    method: 'post',
+    path: '/portal/api/destination-tests',
+    operationId: 'portalTestDestinationConfig',
+    summary: 'Test a config before saving it',
+    description:
+      "Runs the provider's checks (host allowed, connect, TLS, privilege, table, an INSERT rolled back) on the config in the body; with `destinationId`, on that destination's config changed by the body (secrets kept unless given).",
+    tag: 'portal',
+    auth: 'portalSession',
+    query: destinationTestQuery,
+    body: 'DestinationConfigRequest',
+    responses: {
+      200: { description: 'Each check; `ok: false` names the one that failed', json: 'DestinationTestReport' },
+      400: badRequest('The config or the query is invalid'),
+      ...PORTAL_CHANGE,
+      404: notOwn('destination'),
+      ...JSON_BODY,
+    },
+  },
+  {
+    method: 'post',
+    path: '/portal/api/destinations/{id}/test-events',
+    operationId: 'portalSendTestEvent',
+    summary: 'Send a test event to this destination only',
+    tag: 'portal',
+    auth: 'portalSession',
+    pathParams: { id: destinationId },
+    body: 'TestEventRequest',
+    responses: {
+      202: { description: 'Queued for the destination', json: 'TestEventAccepted' },
+      400: badRequest('The body is invalid'),
+      ...PORTAL_CHANGE,
+      404: notOwn('destination'),
+      ...JSON_BODY,
+      503: error('Redis cannot take the event; nothing was sent, retry later', ['RetryAfter']),
+    },
+  },
+  {
+    method: 'get',
+    path: '/portal/api/destinations/{id}/test-events/{eventId}',
+    operationId: 'portalTestEventStatus',
+    summary: 'How a test event fared: pending, delivered, or dead-lettered with its error',
+    tag: 'portal',
+    auth: 'portalSession',
+    pathParams: { id: destinationId, eventId: z.uuid().describe('From the answer that sent it') },
+    query: testEventStatusQuery,
+    responses: { 200: { description: 'Its state', json: 'TestEventStatus' }, 400: badQuery('The query is invalid'), ...PORTAL, 404: notOwn('destination') },
+  },
+  {
+    method: 'get',
+    path: '/portal/api/dead-letters',
+    operationId: 'portalListDeadLetters',
+    summary: "One destination's dead letters (destinationId is required here)",
+    tag: 'portal',
+    auth: 'portalSession',
+    query: deadLetterListQuery,
+    responses: {
+      200: { description: 'A page', json: 'DeadLetterList' },
+      400: badQuery('The query is invalid or names no destination'),
+      ...PORTAL,
+      404: notOwn('destination'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/portal/api/dead-letter-scope',
+    operationId: 'portalDeadLetterScope',
+    summary: 'How many pending dead letters a filter matches (destinationId required), for a redrive with progress',
+    tag: 'portal',
+    auth: 'portalSession',
+    query: deadLetterListQuery,
+    responses: { 200: { description: 'The count and the newest id', json: 'DeadLetterScope' }, 400: badQuery('The query is invalid'), ...PORTAL, 404: notOwn('destination') },
+  },
+  {
+    method: 'get',
+    path: '/portal/api/dead-letters/{id}',
+    operationId: 'portalGetDeadLetter',
+    summary: 'One dead letter with its event and error',
+    tag: 'portal',
+    auth: 'portalSession',
+    pathParams: { id: deadLetterId },
+    responses: { 200: { description: 'The dead letter', json: 'DeadLetter' }, ...PORTAL, 404: notOwn('dead letter') },
+  },
+  {
+    method: 'post',
+    path: '/portal/api/dead-letters/redrive',
+    operationId: 'portalRedriveDeadLetters',
+    summary: 'Send dead letters through again, by ids or by filter',
+    description: "As the admin redrive; ids of other tenants' dead letters count as not found.",
+    tag: 'portal',
+    auth: 'portalSession',
+    body: 'RedriveRequest',
+    responses: {
+      202: { description: 'Enqueued again', json: 'RedriveResult' },
+      400: badRequest('The body is invalid'),
+      ...PORTAL_CHANGE,
+      404: notOwn('destination'),
+      ...JSON_BODY,
+    },
+  },
+  {
+    method: 'get',
+    path: '/portal/api/write-keys',
+    operationId: 'portalListWriteKeys',
+    summary: "The tenant's write keys, newest first (prefix and dates, never the key)",
+    tag: 'portal',
+    auth: 'portalSession',
+    responses: { 200: { description: 'The keys', json: 'WriteKeyList' }, ...PORTAL },
+  },
+  {
+    method: 'post',
+    path: '/portal/api/write-keys',
+    operationId: 'portalCreateWriteKey',
+    summary: 'Create a write key (shown this once)',
+    tag: 'portal',
+    auth: 'portalSession',
+    responses: { 201: { description: 'Created; `key` is shown this once', json: 'WriteKeyCreated' }, ...PORTAL_CHANGE },
+  },
+  {
+    method: 'delete',
+    path: '/portal/api/write-keys/{id}',
+    operationId: 'portalRevokeWriteKey',
+    summary: 'Revoke a write key; it stops working at once',
+    tag: 'portal',
+    auth: 'portalSession',
+    pathParams: { id: writeKeyId },
+    responses: { 204: { description: 'Revoked' }, ...PORTAL_CHANGE, 404: notOwn('write key') },
+  },
+];
+
+/** Every route: the API's and the portal's. */
+export const ALL_ROUTES: readonly RouteSpec[] = [...ROUTES, ...portalRoutes];

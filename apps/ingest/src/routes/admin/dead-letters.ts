@@ -25,7 +25,7 @@ function timeOrNull(date: Date | null): string | null {
 }
 
 /** A dead letter as the API shows it in a listing: never its event. */
-function deadLetterSummaryView(d: DeadLetterSummary): DeadLetterSummaryResponse {
+export function deadLetterSummaryView(d: DeadLetterSummary): DeadLetterSummaryResponse {
   return {
     id: d.id,
     destinationId: d.destinationId,
@@ -47,7 +47,7 @@ function deadLetterSummaryView(d: DeadLetterSummary): DeadLetterSummaryResponse 
  * the text keeps the escape, and JSON.stringify writes the parsed one back as
  * `\u0000`.
  */
-function deadLetterView(d: DeadLetterRecord): DeadLetterResponse {
+export function deadLetterView(d: DeadLetterRecord): DeadLetterResponse {
   let event: { event: unknown } | { eventJson: string };
   try {
     event = { event: JSON.parse(d.eventJson) as unknown };

@@ -1,10 +1,10 @@
 import type { ControlDb, Tenant } from '@pushrail/control-db';
-import { generateWriteKey } from '@pushrail/crypto';
 import { Router } from 'express';
 import { HttpError } from '../../http-errors';
 import { parseBody } from '../../validate-body';
 import type { WriteKeyAuthenticator } from '../../write-key-auth';
-import { createTenantBody, patchTenantBody, type TenantResponse, type WriteKeyCreatedResponse } from './tenant-schemas';
+import { issueWriteKey } from '../../write-keys';
+import { createTenantBody, patchTenantBody, type TenantResponse } from './tenant-schemas';
 
 function tenantView(t: Tenant): TenantResponse {
   return { id: t.id, name: t.name, rateLimitPerSec: t.rateLimitPerSec, createdAt: t.createdAt.toISOString() };
@@ -35,10 +35,7 @@ export function tenantRoutes(deps: { db: ControlDb; auth: WriteKeyAuthenticator 
   router.post('/tenants/:id/write-keys', async (req, res) => {
     const tenant = await deps.db.getTenant(req.params.id);
     if (!tenant) throw new HttpError('not_found', 'no such tenant');
-    const { key, prefix, hash } = generateWriteKey();
-    const record = await deps.db.createWriteKey(tenant.id, hash, prefix);
-    // The only time the key is ever shown: it is stored as a hash.
-    res.status(201).json({ id: record.id, key, prefix, tenantId: tenant.id, createdAt: record.createdAt.toISOString() } satisfies WriteKeyCreatedResponse);
+    res.status(201).json(await issueWriteKey(deps.db, tenant.id));
   });
 
   router.delete('/write-keys/:id', async (req, res) => {

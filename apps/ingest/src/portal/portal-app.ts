@@ -1,0 +1,59 @@
+import type { PortalConfig } from '@pushrail/config';
+import type { ControlDb, DestinationStore, PortalAccess } from '@pushrail/control-db';
+import type { Logger } from '@pushrail/observability';
+import type { EventProducer } from '@pushrail/queue';
+import { Router } from 'express';
+import type { Redis } from 'ioredis';
+import type { EventIntake } from '../event-intake';
+import { requireJsonIfBody } from '../http-errors';
+import { portalDeadLetterRoutes } from '../routes/portal/dead-letter-routes';
+import { portalDestinationRoutes } from '../routes/portal/destination-routes';
+import { sessionRoutes } from '../routes/portal/session-routes';
+import { portalWriteKeyRoutes } from '../routes/portal/write-key-routes';
+import type { TenantDestinations } from '../tenant-destinations';
+import type { WriteKeyAuthenticator } from '../write-key-auth';
+import { portalHeaders } from './portal-headers';
+import { openPortalLink, requirePortalSession } from './portal-session';
+import { portalAssetsDir, portalStatic } from './portal-static';
+
+export interface PortalDeps {
+  db: ControlDb;
+  store: DestinationStore;
+  access: PortalAccess;
+  producer: EventProducer;
+  redis: Redis;
+  intake: EventIntake;
+  tenantDestinations: TenantDestinations;
+  auth: WriteKeyAuthenticator;
+  logger: Logger;
+  portal: PortalConfig;
+  allowPrivateHosts: boolean;
+}
+
+/**
+ * Everything under /portal (docs/portal.md): the link that opens a session,
+ * the tenant-scoped API behind the session cookie, and the built page. Mounted
+ * after the JSON body parser.
+ */
+export function portalRouter(deps: PortalDeps): Router {
+  const router = Router();
+  router.use(portalHeaders(deps.portal));
+  router.get('/open/:token', openPortalLink(deps.access, deps.portal));
+  router.use(
+    '/api',
+    (_req, res, next) => {
+      res.set('Cache-Control', 'no-store');
+      next();
+    },
+    requireJsonIfBody,
+    requirePortalSession(deps.access),
+    sessionRoutes(deps),
+    portalDestinationRoutes(deps),
+    portalDeadLetterRoutes(deps),
+    portalWriteKeyRoutes(deps),
+  );
+  const assets = portalAssetsDir();
+  if (assets) router.use(portalStatic(assets));
+  else deps.logger.warn('the portal front end is not built (apps/portal/dist): /portal/ answers 404; run pnpm build');
+  return router;
+}

@@ -1,0 +1,82 @@
+import type { ControlDb } from '@pushrail/control-db';
+import type { Logger } from '@pushrail/observability';
+import type { EventProducer } from '@pushrail/queue';
+import { Router, type Response } from 'express';
+import { HttpError, zodIssues } from '../../http-errors';
+import { sessionTenant } from '../../portal/portal-session';
+import { DeadLetterRedrive } from '../../redrive/dead-letter-redrive';
+import { parseBody } from '../../validate-body';
+import { DEAD_LETTER_ID, deadLetterListQuery, encodeCursor, redriveBody } from '../admin/dead-letter-schemas';
+import { deadLetterSummaryView, deadLetterView } from '../admin/dead-letters';
+
+export interface PortalDeadLetterDeps {
+  db: ControlDb;
+  producer: Pick<EventProducer, 'enqueue'>;
+  logger: Logger;
+}
+
+/**
+ * The session's tenant's dead letters: list (always of one of its
+ * destinations), open one, redrive by ids or by filter. The queries and the
+ * redrive are the admin API's; the tenant check comes first. Another tenant's
+ * destination or dead letter is a 404, and its ids in a redrive count as not found.
+ */
+export function portalDeadLetterRoutes(deps: PortalDeadLetterDeps): Router {
+  const router = Router();
+  const redrive = new DeadLetterRedrive(deps);
+
+  const requireOwnDestination = async (res: Response, destinationId: string | undefined): Promise<string> => {
+    if (destinationId === undefined) {
+      throw new HttpError('invalid_request', 'invalid query', { issues: [{ path: 'destinationId', message: 'is required: the destination whose dead letters to show' }] });
+    }
+    const record = await deps.db.getDestination(destinationId);
+    if (!record || record.tenantId !== sessionTenant(res)) throw new HttpError('not_found', 'no such destination');
+    return record.id;
+  };
+
+  const parseListQuery = (query: unknown) => {
+    const parsed = deadLetterListQuery.safeParse(query);
+    if (!parsed.success) throw new HttpError('invalid_request', 'invalid query', { issues: zodIssues(parsed.error.issues) });
+    return parsed.data;
+  };
+
+  router.get('/dead-letters', async (req, res) => {
+    const { limit, cursor, ...filter } = parseListQuery(req.query);
+    await requireOwnDestination(res, filter.destinationId);
+    const rows = await deps.db.listDeadLetterSummaries(filter, { limit: limit + 1, ...(cursor !== undefined ? { afterId: cursor } : {}) });
+    const items = rows.slice(0, limit);
+    const nextCursor = rows.length > limit ? encodeCursor(items[items.length - 1]!.id) : null;
+    res.json({ items: items.map(deadLetterSummaryView), nextCursor });
+  });
+
+  router.get('/dead-letter-scope', async (req, res) => {
+    const { limit: _limit, cursor: _cursor, status: _status, ...filter } = parseListQuery(req.query);
+    await requireOwnDestination(res, filter.destinationId);
+    res.json(await deps.db.deadLetterRedriveScope(filter));
+  });
+
+  router.post('/dead-letters/redrive', async (req, res) => {
+    const body = parseBody(redriveBody, req.body);
+    if (body.ids !== undefined) {
+      const own = new Set((await deps.db.listDestinations(sessionTenant(res))).map((d) => d.id));
+      const candidates = await deps.db.deadLettersByIds(body.ids);
+      const ownIds = candidates.filter((c) => own.has(c.destinationId)).map((c) => c.id);
+      const outcome = await redrive.byIds(ownIds);
+      // Ids of other tenants' dead letters read exactly like ids of none.
+      res.status(202).json({ ...outcome, notFound: outcome.notFound + new Set(body.ids).size - new Set(ownIds).size });
+      return;
+    }
+    const { ids: _ids, ...filter } = body;
+    await requireOwnDestination(res, filter.destinationId);
+    res.status(202).json(await redrive.byFilter(filter));
+  });
+
+  router.get('/dead-letters/:id', async (req, res) => {
+    const deadLetter = DEAD_LETTER_ID.test(req.params.id) ? await deps.db.getDeadLetter(req.params.id) : undefined;
+    const owner = deadLetter ? await deps.db.getDestination(deadLetter.destinationId) : undefined;
+    if (!deadLetter || owner?.tenantId !== sessionTenant(res)) throw new HttpError('not_found', 'no such dead letter');
+    res.json(deadLetterView(deadLetter));
+  });
+
+  return router;
+}
