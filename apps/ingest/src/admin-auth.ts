@@ -11,6 +11,14 @@ function basicPassword(header: string | undefined): string | undefined {
 }
 
 /**
+ * The schemes a 401 of `/admin/*` offers, each sent as its own
+ * `WWW-Authenticate` header: Chromium reads only the first challenge of a
+ * header line, so with both on one line it saw Bearer, which it cannot
+ * answer, and never asked for the Basic credentials (issue 23).
+ */
+export const ADMIN_CHALLENGES: readonly string[] = ['Bearer realm="pushrail-admin"', 'Basic realm="pushrail-admin", charset="UTF-8"'];
+
+/**
  * `/admin/*` and Bull Board: the admin token as `Authorization: Bearer`, or
  * as the password of HTTP Basic (browsers), compared in constant time; 401,
  * never a redirect.
@@ -22,7 +30,7 @@ export function requireAdmin(adminToken: string): RequestHandler {
       next();
       return;
     }
-    res.set('WWW-Authenticate', 'Bearer realm="pushrail-admin", Basic realm="pushrail-admin"');
+    res.set('WWW-Authenticate', [...ADMIN_CHALLENGES]);
     next(new HttpError('unauthorized', 'admin token required: send Authorization: Bearer <PUSHRAIL_ADMIN_TOKEN>'));
   };
 }

@@ -60,6 +60,7 @@ describe('the ready banner', () => {
       'Admin token     admin-token-0123456789abcdef',
       '  http://127.0.0.1:8080/portal/open/tok_abc',
       'pnpm pushrail portal-link 9b1c0d2e-0000-4000-8000-000000000001',
+      'Bull Board      http://127.0.0.1:8080/admin/queues   (in a browser: any user name, the admin token as the password)',
       'http://127.0.0.1:8080/metrics',
       'http://127.0.0.1:9091/metrics',
       'redis://127.0.0.1:6390   (started by pnpm start, data in /repo/.pushrail/redis)',

@@ -1,4 +1,5 @@
 import { EXAMPLE_EVENT } from '@pushrail/events';
+import { BULL_BOARD_PATH } from '@pushrail/ingest';
 
 /** The seed's example event (docs/design.md), sent by the printed curl. */
 export const SEED_EVENT = EXAMPLE_EVENT;
@@ -30,6 +31,11 @@ export interface ReadyInfo {
   demoReused: boolean;
 }
 
+/** Where Bull Board opens in a browser. */
+export function bullBoardUrl(ingestUrl: string): string {
+  return `${ingestUrl}${BULL_BOARD_PATH}`;
+}
+
 /** Quotes `value` for a POSIX shell: single quotes, each inner one closed, escaped and reopened. */
 export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
@@ -58,6 +64,7 @@ export function renderReadyBanner(info: ReadyInfo): string {
     `Ingest API      ${info.ingestUrl}`,
     `Admin API       ${info.ingestUrl}/admin/v1   (Authorization: Bearer <admin token>)`,
     `Admin token     ${info.adminToken}`,
+    `Bull Board      ${bullBoardUrl(info.ingestUrl)}   (in a browser: any user name, the admin token as the password)`,
     `Metrics         ${info.ingestUrl}/metrics (ingest), ${info.workerUrl}/metrics (worker)`,
     `Health          ${info.ingestUrl}/readyz, ${info.workerUrl}/readyz`,
     `Redis           ${info.redis.url}${where(info.redis.dataDir)}`,

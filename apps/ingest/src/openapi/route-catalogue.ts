@@ -132,7 +132,8 @@ export const HEADERS = {
   RetryAfter: { name: 'Retry-After', description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 1 } },
   WWWAuthenticate: {
     name: 'WWW-Authenticate',
-    description: 'The schemes the admin token may come in: `Bearer realm="pushrail-admin", Basic realm="pushrail-admin"`',
+    description:
+      'The schemes the admin token may come in, each challenge in a header of its own: `Bearer realm="pushrail-admin"` and `Basic realm="pushrail-admin", charset="UTF-8"` (any user name, the token as the password)',
     schema: { type: 'string' },
   },
 } as const;
