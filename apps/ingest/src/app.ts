@@ -8,7 +8,8 @@ import { requireAdmin } from './admin-auth';
 import { BULL_BOARD_PATH, bullBoardRouter } from './bull-board';
 import { registerFleetGauges } from './fleet-metrics';
 import { EventIntake } from './event-intake';
-import { errorHandler, MAX_BODY_BYTES, notFoundHandler, requireJsonIfBody } from './http-errors';
+import { errorHandler, MAX_BODY_BYTES, notFoundHandler, refuseDeclaredTooLarge, requireJsonIfBody } from './http-errors';
+import { refuseUnstorableText } from './unstorable-admin-text';
 import { portalRouter } from './portal/portal-app';
 import { deadLetterRoutes } from './routes/admin/dead-letters';
 import { destinationRoutes } from './routes/admin/destinations';
@@ -67,12 +68,13 @@ export function createApp(deps: IngestDeps): Ingest {
   // Before the JSON parser: the Segment routes read their own bodies (gzip, any Content-Type).
   app.use(SEGMENT_PREFIX, segmentRoutes(new SegmentHandlers({ auth, intake, rateLimiter })));
   // Everything under /admin (the API, Bull Board, unknown paths) is behind the token, checked before the body is read.
-  app.use('/admin', requireAdmin(deps.adminToken), requireJsonIfBody);
+  app.use('/admin', requireAdmin(deps.adminToken), refuseDeclaredTooLarge(MAX_BODY_BYTES), requireJsonIfBody);
   app.use(BULL_BOARD_PATH, bullBoardRouter(deps));
   app.use(express.json({ limit: MAX_BODY_BYTES, type: 'application/json', strict: false }));
   app.use(
     '/admin/v1',
     requireAdmin(deps.adminToken),
+    refuseUnstorableText,
     tenantRoutes({ db: deps.db, auth }),
     destinationRoutes({ ...deps, tenantDestinations }),
     deadLetterRoutes(deps),

@@ -3,7 +3,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { ControlDb } from '@pushrail/control-db';
 import type { EventProducer } from '@pushrail/queue';
-import { Router } from 'express';
+import { Router, type Express } from 'express';
 
 /** How long the list of queues shown is reused, in milliseconds: a new destination appears within this. */
 const QUEUE_LIST_TTL_MS = 2_000;
@@ -40,6 +40,9 @@ export function bullBoardRouter(deps: { db: ControlDb; producer: EventProducer }
     }
     next();
   });
-  router.use(serverAdapter.getRouter());
+  const boardApp = serverAdapter.getRouter() as Express;
+  // Bull Board's adapter is an express app of its own, which announces itself unless told not to.
+  boardApp.disable('x-powered-by');
+  router.use(boardApp);
   return router;
 }

@@ -1,4 +1,6 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { jsonTextIssues } from '@pushrail/events';
 import type { Logger } from '@pushrail/observability';
 import { toError } from '@pushrail/observability';
 import { bodyTooLarge, errorBody, HttpError, MAX_BODY_BYTES } from './http-errors';
@@ -23,6 +25,11 @@ function idempotencyKeyHeader(req: IncomingMessage): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/** The client went away before its body was complete: nothing to answer, and not our error. */
+class RequestAbortedError extends Error {
+  override readonly name = 'RequestAbortedError';
+}
+
 /** Reads the body up to MAX_BODY_BYTES; rejects with a 413 HttpError beyond. */
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -44,7 +51,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
       chunks.push(chunk);
     });
     req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
-    req.on('error', reject);
+    req.on('error', (error) => reject(req.complete ? error : new RequestAbortedError(error.message)));
   });
 }
 
@@ -68,18 +75,27 @@ export function eventFastPath(handlers: EventHandlers, logger: Logger): (req: In
           throw new HttpError('unsupported_media_type', 'Content-Type must be application/json');
         }
         const raw = await readBody(req);
+        // Buffer's decoder would turn bytes that are not UTF-8 into U+FFFD: the event would land changed.
+        if (!isUtf8(raw)) throw new HttpError('invalid_json', 'the body is not valid UTF-8');
+        const text = raw.toString('utf8');
         let body: unknown;
         try {
-          body = JSON.parse(raw.toString('utf8'));
+          body = JSON.parse(text);
         } catch {
           throw new HttpError('invalid_json', 'the body is not valid JSON');
         }
+        const read = { body, bytes: raw.length, textIssues: jsonTextIssues(text) };
         const answer =
           kind === 'single'
-            ? await handlers.single(req.headers.authorization, body, raw.length, idempotencyKeyHeader(req))
-            : await handlers.batch(req.headers.authorization, body, raw.length);
+            ? await handlers.single(req.headers.authorization, { ...read, idempotencyKeyHeader: idempotencyKeyHeader(req) })
+            : await handlers.batch(req.headers.authorization, read);
         send(res, answer.status, answer.body);
       } catch (thrown) {
+        if (thrown instanceof RequestAbortedError) {
+          logger.debug({ method: req.method, path }, 'client aborted its request');
+          res.destroy();
+          return;
+        }
         if (res.headersSent) return;
         if (thrown instanceof HttpError) return sendError(res, thrown);
         logger.error({ err: toError(thrown), method: req.method, path }, 'request failed');

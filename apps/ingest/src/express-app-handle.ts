@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Express } from 'express';
+import { setSecurityHeaders } from './security-headers';
 
 /**
  * The express version whose private `app.handle` this file relies on. The
@@ -27,6 +28,8 @@ export function mountBeforeExpress(app: Express, fastPath: (req: IncomingMessage
   }
   const expressHandle = withHandle.handle.bind(app);
   withHandle.handle = (req, res, next) => {
+    // Every answer, fast path or express, carries the security headers: set here, once.
+    setSecurityHeaders(res);
     if (!fastPath(req, res)) expressHandle(req, res, next);
   };
 }

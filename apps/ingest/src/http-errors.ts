@@ -14,10 +14,13 @@ export const ERROR_STATUS = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  request_timeout: 408,
   conflict: 409,
   gone: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  expectation_failed: 417,
+  headers_too_large: 431,
   rate_limited: 429,
   internal: 500,
   unavailable: 503,
@@ -109,6 +112,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     else if (parserType === 'request.aborted') {
       res.destroy();
       return;
+    } else if (error instanceof URIError) {
+      // express could not percent-decode a path parameter: such a path names nothing.
+      httpError = new HttpError('not_found', 'nothing is at this path: it is not valid percent-encoded UTF-8');
+    } else if ((thrown as { expose?: unknown }).expose === true && isClientStatus((thrown as { status?: unknown }).status)) {
+      // Any other refusal of body-parser's, an http-errors client error (a Content-Encoding body that does not decode, a length that does not match).
+      httpError = new HttpError('invalid_request', 'the body could not be read: its encoding or length is not what its headers say');
     } else {
       logger.error({ err: error, method: req.method, path: req.path }, 'request failed');
       httpError = new HttpError('internal', 'internal error');
@@ -118,6 +127,26 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     res.status(httpError.status).set(httpError.headers).json(errorBody(httpError));
+  };
+}
+
+function isClientStatus(status: unknown): boolean {
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
+/**
+ * 413 at once when `Content-Length` says the body is over `maxBytes`, before
+ * reading any of it, and the connection closes after the answer (the body
+ * is never read).
+ */
+export function refuseDeclaredTooLarge(maxBytes: number): RequestHandler {
+  return (req, _res, next) => {
+    if (Number(req.headers['content-length'] ?? 0) > maxBytes) {
+      const tooLarge = bodyTooLarge();
+      next(new HttpError(tooLarge.code, tooLarge.message, {}, { Connection: 'close' }));
+      return;
+    }
+    next();
   };
 }
 

@@ -3,3 +3,4 @@ export * from './event-intake';
 export * from './group-commit';
 export * from './http-errors';
 export { BULL_BOARD_PATH } from './bull-board';
+export { answerHttpErrorsAsJson } from './http-server-errors';

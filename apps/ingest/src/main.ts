@@ -7,6 +7,7 @@ import cluster from 'node:cluster';
 import { createApp } from './app';
 import { metricsTextFor } from './cluster-metrics';
 import { runIngestPrimary } from './ingest-cluster';
+import { answerHttpErrorsAsJson } from './http-server-errors';
 
 /** Longest ingest waits for Redis at boot before it starts anyway, in milliseconds. */
 const REDIS_BOOT_WAIT_MS = 10_000;
@@ -49,7 +50,8 @@ async function main(): Promise<void> {
     metricsText: metricsTextFor(metrics.registry),
     portal: config.portal,
   });
-  const server = app.listen(config.port, () => logger.info({ port: config.port }, 'ingest listening'));
+  const server = app.listen(config.port, config.host, () => logger.info({ host: config.host, port: config.port }, 'ingest listening'));
+  answerHttpErrorsAsJson(server);
   server.keepAliveTimeout = 65_000;
 
   let stopping = false;

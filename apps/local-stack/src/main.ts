@@ -37,6 +37,9 @@ const EXIT_BAD_CONFIG = 2;
 /** PostgreSQL's port when a URL names none. */
 const DEFAULT_POSTGRES_PORT = 5432;
 
+/** Where the stack's ingest listens and what its banner prints. */
+const LOOPBACK = '127.0.0.1';
+
 /** The stack once it is up: what to watch while it runs. */
 interface RunningStack {
   children: StackChild[];
@@ -125,6 +128,8 @@ async function startStack(env: LocalStackEnv, life: Lifecycle): Promise<RunningS
     PUSHRAIL_ENCRYPTION_KEY: secrets.encryptionKey,
     PUSHRAIL_ADMIN_TOKEN: secrets.adminToken,
     PORT: String(ingestPort.port),
+    // This machine only: the banner's addresses are loopback ones.
+    HOST: LOOPBACK,
     WORKER_METRICS_PORT: String(metricsPort.port),
     // The demo database is on loopback, which the SSRF guard refuses otherwise.
     PUSHRAIL_ALLOW_PRIVATE_HOSTS: 'true',
@@ -135,7 +140,7 @@ async function startStack(env: LocalStackEnv, life: Lifecycle): Promise<RunningS
   lock.recordChildren(children.map((c) => c.pid).filter((pid): pid is number => pid !== undefined));
   await life.add('ingest and worker', () => Promise.all(children.map((c) => c.stop())));
 
-  const ingestUrl = `http://127.0.0.1:${ingestPort.port}`;
+  const ingestUrl = `http://${LOOPBACK}:${ingestPort.port}`;
   const workerUrl = `http://127.0.0.1:${metricsPort.port}`;
   await waitUntilReady(children, [`${ingestUrl}/readyz`, `${workerUrl}/readyz`], life.signal);
 

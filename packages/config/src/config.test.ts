@@ -10,7 +10,13 @@ const good = {
 describe('loadIngestConfig', () => {
   it('applies the documented defaults', () => {
     const config = loadIngestConfig({ ...good });
-    expect(config).toMatchObject({ redisUrl: 'redis://127.0.0.1:6379', port: 8080, allowPrivateHosts: false, logLevel: 'info' });
+    expect(config).toMatchObject({ redisUrl: 'redis://127.0.0.1:6379', port: 8080, host: '0.0.0.0', allowPrivateHosts: false, logLevel: 'info' });
+  });
+
+  it('takes HOST as an address or a name, and names it when it is neither', () => {
+    expect(loadIngestConfig({ ...good, HOST: '127.0.0.1' }).host).toBe('127.0.0.1');
+    expect(loadIngestConfig({ ...good, HOST: '::1' }).host).toBe('::1');
+    expect(() => loadIngestConfig({ ...good, HOST: 'http://x/' })).toThrow(/HOST/);
   });
 
   it('names every bad variable in one line without echoing secrets', () => {

@@ -55,6 +55,15 @@ export const DEFAULT_WORKER_METRICS_PORT = 9091;
 
 export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
+/**
+ * The address a server listens on: every interface by default (containers),
+ * `127.0.0.1` for this machine only (`pnpm start`). An IP address or a host name.
+ */
+export const host = z
+  .string()
+  .default('0.0.0.0')
+  .refine((v) => /^[A-Za-z0-9.:-]+$/.test(v) && v.length <= 253, { message: 'must be an IP address or a host name, e.g. 127.0.0.1 or 0.0.0.0' });
+
 export const booleanFlag = z
   .enum(['true', 'false', '1', '0', ''])
   .default('false')

@@ -47,3 +47,29 @@ describe('jsonObjectSchema (payload and metadata)', () => {
     expect(JSON.stringify(parsed.payload)).toBe('{"__proto__":{"x":1},"b":[1,{"c":null}]}');
   });
 });
+
+describe('eventEnvelopeSchema: what no destination can store is refused, by path', () => {
+  const issuesOf = (overrides: Record<string, unknown>) => {
+    const result = eventEnvelopeSchema.safeParse({ ...EXAMPLE_EVENT, ...overrides });
+    return result.success ? [] : result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+  };
+
+  it.each(['eventType', 'source', 'customerExternalId', 'idempotencyKey', 'correlationId'])('refuses U+0000 and unpaired surrogates in %s', (field) => {
+    expect(issuesOf({ [field]: 'a\u0000b' })).toEqual([{ path: field, message: expect.stringMatching(/U\+0000/) }]);
+    expect(issuesOf({ [field]: 'a\ud800' })).toEqual([{ path: field, message: expect.stringMatching(/surrogate/) }]);
+    expect(issuesOf({ [field]: 'ok \ud83d\ude00' })).toEqual([]);
+  });
+
+  it.each([
+    ['0000-01-01T00:00:00Z', /year/],
+    ['10000-01-01T00:00:00Z', /ISO-8601/],
+    ['2026-05-26T14:21:08+16:00', /offset/],
+    ['9999-12-31T23:59:59-23:59', /offset/],
+  ])('refuses occurredAt %s', (occurredAt, message) => {
+    expect(issuesOf({ occurredAt })).toEqual([{ path: 'occurredAt', message: expect.stringMatching(message) }]);
+  });
+
+  it.each(['0001-01-01T00:00:00Z', '9999-12-31T23:59:59.999999-15:59', '2026-05-26T14:21:08.493+15:59'])('accepts occurredAt %s', (occurredAt) => {
+    expect(issuesOf({ occurredAt })).toEqual([]);
+  });
+});

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { instantSchema } from './instant';
+import { unstorableTextProblem } from './unstorable-text';
 
 /** Deepest nesting of objects/arrays accepted inside `payload` or `metadata`. */
 export const MAX_JSON_DEPTH = 32;
@@ -50,20 +52,29 @@ export const JSON_OBJECT_JSON_SCHEMA = Object.freeze({
 });
 
 /**
- * An ISO-8601 instant with an explicit offset ("Z" or "+02:00"): a timestamp
- * without one is ambiguous, and `occurred_at` is a TIMESTAMPTZ.
+ * A text field of the envelope: 1 to 255 characters a TEXT column can hold
+ * (no U+0000, valid Unicode). Two native string scans per field.
  */
-const instant = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time with a time zone, e.g. 2026-05-26T14:21:08.493Z' });
+function envelopeText() {
+  return z
+    .string()
+    .min(1)
+    .max(255)
+    .superRefine((text, ctx) => {
+      const problem = unstorableTextProblem(text);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem, input: text });
+    });
+}
 
 /** The canonical event a customer's service sends (docs/design.md, "The canonical event and destination"). */
 export const eventEnvelopeSchema = z
   .object({
-    eventType: z.string().min(1).max(255),
-    occurredAt: instant,
-    source: z.string().min(1).max(255),
-    customerExternalId: z.string().min(1).max(255).optional(),
-    idempotencyKey: z.string().min(1).max(255).optional(),
-    correlationId: z.string().min(1).max(255).optional(),
+    eventType: envelopeText(),
+    occurredAt: instantSchema,
+    source: envelopeText(),
+    customerExternalId: envelopeText().optional(),
+    idempotencyKey: envelopeText().optional(),
+    correlationId: envelopeText().optional(),
     payload: jsonObjectSchema,
     metadata: jsonObjectSchema.optional(),
   })

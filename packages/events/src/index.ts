@@ -3,3 +3,6 @@ export * from './event-id';
 export * from './queued-event';
 export * from './example-event';
 export * from './encoded-events';
+export * from './instant';
+export * from './unstorable-text';
+export * from './json-text-check';

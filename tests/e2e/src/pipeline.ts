@@ -10,7 +10,7 @@ import { ControlDb, DestinationStore, migrate } from '@pushrail/control-db';
 import { generateEncryptionKey, Keyring } from '@pushrail/crypto';
 import { createTableSql, qualifiedTable, quoteIdent } from '@pushrail/destination-postgres';
 import { decodeEvents, EXAMPLE_EVENT, type QueuedEvent } from '@pushrail/events';
-import { createApp } from '@pushrail/ingest';
+import { answerHttpErrorsAsJson, createApp } from '@pushrail/ingest';
 import { createLogger, PushrailMetrics, type Logger } from '@pushrail/observability';
 import { createRedisConnection, destinationQueueName, EventProducer, readDeliverPayload, waitUntilReady } from '@pushrail/queue';
 import { Queue } from 'bullmq';
@@ -154,6 +154,7 @@ export class Pipeline {
     const server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });
+    answerHttpErrorsAsJson(server);
     const { port } = server.address() as AddressInfo;
     const pipeline = new Pipeline(
       controlDatabase, db, store, keyring, redis, prefix, customer, server, `http://127.0.0.1:${port}`,

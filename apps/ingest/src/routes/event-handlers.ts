@@ -1,7 +1,7 @@
 import type { WriteKeyOwner } from '@pushrail/control-db';
-import { batchBodySchema, MAX_EVENT_BYTES, type EventEnvelope } from '@pushrail/events';
+import { batchBodySchema, MAX_EVENT_BYTES, type EventEnvelope, type JsonTextIssue } from '@pushrail/events';
 import { EventIntake, unavailable } from '../event-intake';
-import { HttpError, zodIssues, type Issue } from '../http-errors';
+import { formatPath, HttpError, zodIssues, type Issue } from '../http-errors';
 import type { TenantRateLimiter } from '../tenant-rate-limit';
 import type { WriteKeyAuthenticator } from '../write-key-auth';
 import type { BatchAcceptedResponse, EventAcceptedResponse } from './event-schemas';
@@ -51,6 +51,36 @@ export function withIdempotencyHeader(body: unknown, header: string | undefined)
   return body;
 }
 
+/** A request body as the transport read it. */
+export interface ReadBody {
+  /** The parsed JSON. */
+  body: unknown;
+  /** The body's size in bytes: it bounds every event's. */
+  bytes?: number;
+  /** What its JSON text holds that no destination stores exactly (`jsonTextIssues`), paths from the body's root. */
+  textIssues?: readonly JsonTextIssue[];
+  /** The `Idempotency-Key` header of a single event, when sent. */
+  idempotencyKeyHeader?: string;
+}
+
+/** `issues` with each of `extra` whose path none of them names already (the schema's own message wins). */
+function withTextIssues(issues: Issue[], extra: readonly JsonTextIssue[]): Issue[] {
+  if (extra.length === 0) return issues;
+  const named = new Set(issues.map((issue) => issue.path));
+  const added = extra.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
+  return [...issues, ...added.filter((issue) => !named.has(issue.path))];
+}
+
+/** Text issues of a batch by event index; those outside any event under `-1`. */
+function textIssuesByEvent(issues: readonly JsonTextIssue[]): Map<number, JsonTextIssue[]> {
+  const byIndex = new Map<number, JsonTextIssue[]>();
+  for (const issue of issues) {
+    const index = issue.path[0] === 'events' && typeof issue.path[1] === 'number' ? issue.path[1] : -1;
+    byIndex.set(index, [...(byIndex.get(index) ?? []), issue]);
+  }
+  return byIndex;
+}
+
 /**
  * `POST /v1/events` and `POST /v1/batch`, free of any HTTP framework: they
  * take the Authorization header and the parsed body, and either answer or
@@ -64,33 +94,41 @@ export class EventHandlers {
   }
 
   /**
-   * One event. `bodyBytes` is the request body's size, which bounds the
-   * event's; a key from the `Idempotency-Key` header adds its own field.
+   * One event. `read.bytes` bounds the event's size; a key from the
+   * `Idempotency-Key` header adds its own field.
    */
-  async single(authorization: string | undefined, body: unknown, bodyBytes: number, idempotencyKeyHeader?: string): Promise<EventAnswer> {
+  async single(authorization: string | undefined, read: ReadBody): Promise<EventAnswer> {
     const owner = await this.deps.auth.authenticate(authorization);
-    const headerBytes = idempotencyKeyHeader === undefined ? 0 : Buffer.byteLength(`,"idempotencyKey":${JSON.stringify(idempotencyKeyHeader)}`);
-    const { event, issues, tooLarge } = EventIntake.validate(withIdempotencyHeader(body, idempotencyKeyHeader), [], bodyBytes + headerBytes);
+    const header = read.idempotencyKeyHeader;
+    const headerBytes = header === undefined ? 0 : Buffer.byteLength(`,"idempotencyKey":${JSON.stringify(header)}`);
+    const bytes = read.bytes === undefined ? undefined : read.bytes + headerBytes;
+    const { event, issues, tooLarge } = EventIntake.validate(withIdempotencyHeader(read.body, header), [], bytes);
     if (tooLarge) throw new HttpError('payload_too_large', issues[0]!.message);
-    if (!event) throw new HttpError('invalid_request', 'the event is invalid; nothing was accepted', { issues });
+    const all = withTextIssues(issues, read.textIssues ?? []);
+    if (!event || all.length > 0) throw new HttpError('invalid_request', 'the event is invalid; nothing was accepted', { issues: all });
     await this.charge(owner, 1);
     const { ids, warning } = await this.deps.intake.acceptOne(owner, event);
     return { status: 202, body: { eventId: ids, ...(warning ? { warning } : {}) } };
   }
 
-  /** A batch: all or nothing. `bodyBytes` is the request body's size: a body within 1 MB holds no event over it. */
-  async batch(authorization: string | undefined, body: unknown, bodyBytes?: number): Promise<EventAnswer> {
+  /** A batch: all or nothing. A body within 1 MB holds no event over it. */
+  async batch(authorization: string | undefined, read: ReadBody): Promise<EventAnswer> {
     const owner = await this.deps.auth.authenticate(authorization);
-    const parsed = batchBodySchema.safeParse(body);
-    if (!parsed.success) {
-      throw new HttpError('invalid_request', 'the batch is invalid; nothing was accepted', { issues: zodIssues(parsed.error.issues) });
+    const textIssues = textIssuesByEvent(read.textIssues ?? []);
+    const parsed = batchBodySchema.safeParse(read.body);
+    const outside = textIssues.get(-1) ?? [];
+    if (!parsed.success || outside.length > 0) {
+      const issues = withTextIssues(parsed.success ? [] : zodIssues(parsed.error.issues), outside);
+      throw new HttpError('invalid_request', 'the batch is invalid; nothing was accepted', { issues });
     }
+    const bodyBytes = read.bytes;
     const events: EventEnvelope[] = [];
     const invalidEvents: Array<{ index: number; issues: Issue[] }> = [];
     parsed.data.events.forEach((input, index) => {
       const result = EventIntake.validate(input, ['events', index], bodyBytes !== undefined && bodyBytes <= MAX_EVENT_BYTES ? bodyBytes : undefined);
-      if (result.event) events.push(result.event);
-      else invalidEvents.push({ index, issues: result.issues });
+      const issues = result.tooLarge ? result.issues : withTextIssues(result.issues, textIssues.get(index) ?? []);
+      if (result.event && issues.length === 0) events.push(result.event);
+      else invalidEvents.push({ index, issues });
     });
     if (invalidEvents.length > 0) {
       throw new HttpError('invalid_events', `${invalidEvents.length} of ${parsed.data.events.length} events are invalid; nothing was accepted`, {

@@ -1,5 +1,6 @@
 import { DEAD_LETTER_STATUSES, type DeadLetterStatus } from '@pushrail/control-db';
 import { DELIVERY_ERROR_KINDS } from '@pushrail/destination-core';
+import { instantSchema } from '@pushrail/events';
 import { z } from 'zod';
 import type { Expect, Same } from '../../openapi/type-equality';
 import type { RedriveByIdsOutcome, RedriveOutcome } from '../../redrive/dead-letter-redrive';
@@ -26,16 +27,33 @@ export function decodeCursor(cursor: string): string | undefined {
   return DEAD_LETTER_ID.test(id) && encodeCursor(id) === cursor ? id : undefined;
 }
 
-/** An instant with its offset (`2026-05-26T14:21:08Z`, `…+02:00`): a time without a zone would mean the server's. */
-const instant = z.iso
-  .datetime({ offset: true, message: 'must be an ISO 8601 time with a zone, e.g. 2026-05-26T14:21:08Z' })
-  .transform((text) => new Date(text));
+/**
+ * An instant with its offset (`2026-05-26T14:21:08Z`, `…+02:00`): a time
+ * without a zone would mean the server's. Years 1–9999 and offsets within
+ * ±15:59 (the envelope's rule), so PostgreSQL takes every value that passes.
+ */
+const instant = instantSchema.transform((text) => clampToFilterRange(new Date(text)));
+
+/**
+ * Earliest and latest bound a filter passes on, in ms since the epoch. A
+ * bound within a day of year 1 or 9999 can fall outside them in UTC, or in
+ * the local time the pg driver writes a Date in, which PostgreSQL then
+ * refuses (22008); no dead letter is that old or that young, so the nearest
+ * bound inside selects the same rows.
+ */
+const FILTER_MIN_MS = new Date('0002-01-01T00:00:00Z').getTime();
+const FILTER_MAX_MS = new Date('9998-12-31T00:00:00Z').getTime();
+
+function clampToFilterRange(date: Date): Date {
+  return new Date(Math.min(Math.max(date.getTime(), FILTER_MIN_MS), FILTER_MAX_MS));
+}
 
 const errorKind = z.enum(DELIVERY_ERROR_KINDS);
 
 /** since < until, when both are given; the issue sits on `until`. */
-function checkRange(range: { since?: Date | undefined; until?: Date | undefined }, ctx: z.RefinementCtx): void {
-  if (range.since && range.until && range.since.getTime() >= range.until.getTime()) {
+function checkRange(range: { since?: unknown; until?: unknown }, ctx: z.RefinementCtx): void {
+  // Runs even when a field failed its own check: then it is not a Date, and that field has its issue already.
+  if (range.since instanceof Date && range.until instanceof Date && range.since.getTime() >= range.until.getTime()) {
     ctx.addIssue({ code: 'custom', path: ['until'], message: 'must be later than since' });
   }
 }
