@@ -1,4 +1,4 @@
-import { parseBenchArgs, SCENARIOS } from './args';
+import { FUZZ_BENCH_REQUESTS, parseBenchArgs, SCENARIOS } from './args';
 
 describe('parseBenchArgs', () => {
   it('accepts --quick after the -- that pnpm hands on', () => {
@@ -11,6 +11,12 @@ describe('parseBenchArgs', () => {
 
   it('reads --only and --backlog-events', () => {
     expect(parseBenchArgs(['--only=drain,steady', '--backlog-events=100000'])).toMatchObject({ only: ['drain', 'steady'], backlogEvents: 100000 });
+  });
+
+  it('reads --fuzz with or without a count', () => {
+    expect(parseBenchArgs(['--', '--fuzz'])).toMatchObject({ fuzzRequests: FUZZ_BENCH_REQUESTS });
+    expect(parseBenchArgs(['--fuzz=20000'])).toMatchObject({ fuzzRequests: 20000 });
+    expect(() => parseBenchArgs(['--fuzz=many'])).toThrow(/--fuzz takes a whole number/);
   });
 
   it('refuses an unknown scenario, an unknown flag and a bad count, naming them', () => {

@@ -13,9 +13,14 @@ export interface BenchArgs {
   backlogEvents: number | undefined;
   /** Run ingest and worker under `node --cpu-prof`, profiles in bench/results/profiles/. */
   cpuProf: boolean;
+  /** Instead of the scenarios: the hostile-input fuzz test with this many requests (`--fuzz` alone: FUZZ_BENCH_REQUESTS). */
+  fuzzRequests?: number;
 }
 
-const USAGE = 'usage: pnpm bench [-- --quick] [--only=drain,e2e-single] [--backlog-events=N] [--cpu-prof]';
+/** Requests of `pnpm bench -- --fuzz` without a count: twenty times what `pnpm test` sends. */
+export const FUZZ_BENCH_REQUESTS = 50_000;
+
+const USAGE = 'usage: pnpm bench [-- --quick] [--only=drain,e2e-single] [--backlog-events=N] [--cpu-prof] | pnpm bench -- --fuzz[=N]';
 
 /**
  * Parses the bench's arguments. A bare `--` is dropped wherever it stands:
@@ -23,12 +28,14 @@ const USAGE = 'usage: pnpm bench [-- --quick] [--only=drain,e2e-single] [--backl
  */
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   const { values } = parseArgs({
-    args: argv.filter((a) => a !== '--'),
+    // `--fuzz` alone is `--fuzz=` (the default count): parseArgs has no optional values.
+    args: argv.filter((a) => a !== '--').map((a) => (a === '--fuzz' ? '--fuzz=' : a)),
     options: {
       quick: { type: 'boolean', default: false },
       only: { type: 'string' },
       'cpu-prof': { type: 'boolean', default: false },
       'backlog-events': { type: 'string' },
+      fuzz: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -42,7 +49,10 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.join(', ')}\n${USAGE}`);
   const backlog = values['backlog-events'];
   if (backlog !== undefined && !/^\d+$/.test(backlog)) throw new Error(`--backlog-events must be a whole number, not ${backlog}\n${USAGE}`);
+  const fuzz = values.fuzz;
+  if (fuzz !== undefined && !/^\d*$/.test(fuzz)) throw new Error(`--fuzz takes a whole number of requests, not ${fuzz}\n${USAGE}`);
   return {
+    ...(fuzz !== undefined ? { fuzzRequests: fuzz === '' ? FUZZ_BENCH_REQUESTS : Number(fuzz) } : {}),
     quick: values.quick ?? false,
     only: only as ScenarioName[],
     cpuProf: values['cpu-prof'] ?? false,

@@ -4,6 +4,7 @@
  * prints the figures and the goals table, and writes bench/results/latest.json.
  * Exits 1 when any event was lost or duplicated (correctness, not speed).
  */
+import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { redisCommand, withPgClient } from '@pushrail/testing';
@@ -40,12 +41,25 @@ const RUNNERS: Record<ScenarioName, Scenario> = {
   clickhouse: runClickHouse,
 };
 
+/** The hostile-input fuzz test (tests/e2e), run by jest on its own servers with more requests than `pnpm test` sends. */
+function runFuzz(requests: number): Promise<number> {
+  const repoRoot = path.resolve(__dirname, '..', '..');
+  progress(`fuzz: ${requests} hostile requests (tests/e2e/src/hostile-input.fuzz.int.test.ts)`);
+  const child = spawn(process.execPath, [require.resolve('jest/bin/jest', { paths: [repoRoot] }), 'tests/e2e/src/hostile-input.fuzz.int.test.ts'], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+    env: { ...process.env, PUSHRAIL_FUZZ_REQUESTS: String(requests) },
+  });
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
+}
+
 function progress(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }
 
 async function main(): Promise<number> {
   const args = parseBenchArgs(process.argv.slice(2));
+  if (args.fuzzRequests !== undefined) return runFuzz(args.fuzzRequests);
   const size = runSize(args.quick);
   if (args.backlogEvents !== undefined) size.backlogEvents = args.backlogEvents;
   const scenarios = args.only.filter((s) => !(s === 'backlog' && size.backlogEvents === 0));

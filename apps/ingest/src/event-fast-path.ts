@@ -74,6 +74,11 @@ export function eventFastPath(handlers: EventHandlers, logger: Logger): (req: In
           req.resume();
           throw new HttpError('unsupported_media_type', 'Content-Type must be application/json');
         }
+        const encoding = req.headers['content-encoding'];
+        if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
+          req.resume();
+          throw new HttpError('unsupported_media_type', 'Content-Encoding is not supported on /v1 routes: send the JSON as it is');
+        }
         const raw = await readBody(req);
         // Buffer's decoder would turn bytes that are not UTF-8 into U+FFFD: the event would land changed.
         if (!isUtf8(raw)) throw new HttpError('invalid_json', 'the body is not valid UTF-8');

@@ -73,7 +73,7 @@ describe('Bull Board', () => {
 
   it('sends each challenge of every admin 401 as its own WWW-Authenticate header, Basic among them', async () => {
     for (const route of ['/admin/queues', '/admin/v1/tenants/x', '/admin/v1/dead-letters', '/admin/nowhere']) {
-      for (const headers of [{}, { authorization: 'Bearer wrong-token-xxxxxxxx' }, { authorization: `Basic ${Buffer.from('a:wrong').toString('base64')}` }]) {
+      for (const headers of [{} as Record<string, string>, { authorization: 'Bearer wrong-token-xxxxxxxx' }, { authorization: `Basic ${Buffer.from('a:wrong').toString('base64')}` }]) {
         const answer = await challengeLines(pipeline.baseUrl + route, headers);
         expect({ route, ...answer }).toEqual({
           route,

@@ -34,7 +34,7 @@ export function rawRequest(port: number, request: Buffer | string, timeoutMs = 1
   return new Promise((resolve, reject) => {
     const started = Date.now();
     const socket = net.connect(port, '127.0.0.1');
-    let received = Buffer.alloc(0);
+    let received: Buffer = Buffer.alloc(0);
     let settled = false;
     const finish = () => {
       if (settled) return;
@@ -51,7 +51,7 @@ export function rawRequest(port: number, request: Buffer | string, timeoutMs = 1
         const colon = line.indexOf(':');
         return [line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()] as [string, string];
       });
-      let body = received.subarray(headEnd + 4);
+      let body: Buffer = received.subarray(headEnd + 4);
       if (headers.some(([name, value]) => name === 'transfer-encoding' && /chunked/i.test(value))) body = dechunk(body);
       settled = true;
       socket.destroy();
