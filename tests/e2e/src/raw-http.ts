@@ -25,7 +25,7 @@ function dechunk(body: Buffer): Buffer {
 }
 
 /**
- * Sends `request` byte for byte on a new connection, and reads one answer:
+ * Sends `request` byte for byte on a new connection, and reads one final answer (interim 1xx skipped):
  * until the connection closes, or the body the headers announce is complete.
  * No client library in between, so requests no client would send (broken
  * framing, bad percent-encoding, lying lengths) reach the server as written.
@@ -69,6 +69,10 @@ export function rawRequest(port: number, request: Buffer | string, timeoutMs = 1
     socket.setTimeout(timeoutMs, finish);
     socket.on('data', (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);
+      // An interim answer (`100 Continue`) comes before the real one: skip it.
+      for (let end = received.indexOf('\r\n\r\n'); end !== -1 && /^HTTP\/1\.[01] 1\d\d /.test(received.subarray(0, 13).toString('latin1')); end = received.indexOf('\r\n\r\n')) {
+        received = received.subarray(end + 4);
+      }
       if (complete()) finish();
     });
     socket.on('close', finish);
