@@ -25,14 +25,20 @@ export function instantRangeProblem(text: string): string | undefined {
   return undefined;
 }
 
+/** The shape alone: an ISO-8601 date-time with an explicit offset ("Z" or "+02:00"); a time without one is ambiguous. */
+function instantShapeSchema() {
+  return z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time with a time zone, e.g. 2026-05-26T14:21:08.493Z' });
+}
+
+/** {@link instantSchema} without its range check, for a schema that checks the range with its other rules (the envelope). */
+export const instantShape = instantShapeSchema();
+
 /**
  * An ISO-8601 instant with an explicit offset ("Z" or "+02:00"), in years
  * 1–9999 and with an offset within ±15:59: a time without an offset is
  * ambiguous, and anything outside those bounds a TIMESTAMPTZ refuses.
  */
-export const instantSchema = z
-  .iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time with a time zone, e.g. 2026-05-26T14:21:08.493Z' })
-  .superRefine((text, ctx) => {
+export const instantSchema = instantShapeSchema().superRefine((text, ctx) => {
     // Only once the shape is right: a wrong shape has its issue already.
     if (ctx.issues.length > 0) return;
     const problem = instantRangeProblem(text);

@@ -23,6 +23,14 @@ describe('jsonTextIssues: what JSON.parse would change, or no destination can st
     ]);
   });
 
+  it('finds an inexact number wherever it stands in the text, and a 3-digit exponent however short the number', () => {
+    for (let pad = 0; pad < 40; pad++) {
+      expect(pathsOf(`{"${'k'.repeat(pad)}":[1,12345678901234567890]}`)).toEqual([['k'.repeat(pad), 1]]);
+      expect(pathsOf(`{"${'k'.repeat(pad)}":-0.1000000000000000000001}`)).toEqual([['k'.repeat(pad)]]);
+      expect(pathsOf(`{"${'k'.repeat(pad)}":1E+400}`)).toEqual([['k'.repeat(pad)]]);
+    }
+  });
+
   it('is not misled by digits, escaped quotes or surrogate-like text inside strings', () => {
     expect(jsonTextIssues('{"id":"12345678901234567890","q":"\\"1e400\\"","s":"\\\\ud800","n":[1e99,2]}')).toEqual([]);
   });
