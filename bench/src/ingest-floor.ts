@@ -1,4 +1,5 @@
-import { deriveEventId, eventEnvelopeSchema, type QueuedEvent } from '@pushrail/events';
+import { isUtf8 } from 'node:buffer';
+import { deriveEventId, eventEnvelopeSchema, jsonTextIssues, type QueuedEvent } from '@pushrail/events';
 import { toDeliverPayload } from '@pushrail/queue';
 import { batchBody } from './sample-event';
 
@@ -32,6 +33,7 @@ function main(): void {
   }));
   const steps: Array<[string, () => void]> = [
     ['body toString + JSON.parse', () => JSON.parse(body.toString('utf8'))],
+    ['UTF-8 and JSON text checks (what JSON would change)', () => isUtf8(body) && jsonTextIssues(body.toString('utf8'))],
     ['envelope schema', () => inputs.forEach((input) => eventEnvelopeSchema.safeParse(input))],
     ['UUIDv7 id', () => inputs.forEach(() => deriveEventId('bench', undefined))],
     ["job payload's JSON.stringify", () => JSON.stringify(toDeliverPayload(queued))],
