@@ -3,7 +3,7 @@
  * (22P05, 22021), and every destination refuses a string that is not valid
  * Unicode: an unpaired UTF-16 surrogate, which only a `\uD800`-style escape in
  * JSON text can make (22P02 in PostgreSQL; MySQL and ClickHouse want UTF-8,
- * which cannot encode one). README.md, "What ingest refuses, and why".
+ * which cannot encode one). docs/design.md, "What a `202` refuses".
  */
 
 /** String.prototype.isWellFormed (V8 11.1, Node ≥ 20): ES2024, a newer lib than the workspace's ES2023. */
