@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 
 /** Every scenario, in the order a run measures them. */
-export const SCENARIOS = ['ceiling', 'baseline', 'drain', 'drain-many', 'e2e-single', 'e2e-single-fsync', 'e2e-batch', 'steady', 'backlog', 'mysql', 'clickhouse'] as const;
+export const SCENARIOS = ['ceiling', 'baseline', 'drain', 'drain-many', 'e2e-single', 'e2e-single-fsync', 'e2e-batch', 'replicated', 'steady', 'backlog', 'mysql', 'clickhouse'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchArgs {
@@ -13,9 +13,16 @@ export interface BenchArgs {
   backlogEvents: number | undefined;
   /** Run ingest and worker under `node --cpu-prof`, profiles in bench/results/profiles/. */
   cpuProf: boolean;
+  /** Run the soak (soak/soak.ts) instead of the scenarios. */
+  soak: boolean;
+  /** Length of the soak, in minutes. */
+  soakMinutes: number;
 }
 
-const USAGE = 'usage: pnpm bench [-- --quick] [--only=drain,e2e-single] [--backlog-events=N] [--cpu-prof]';
+/** Length of a soak when `--soak-minutes` does not say, in minutes. */
+export const DEFAULT_SOAK_MINUTES = 30;
+
+const USAGE = 'usage: pnpm bench [-- --quick] [--only=drain,e2e-single] [--backlog-events=N] [--cpu-prof] | pnpm bench -- --soak [--soak-minutes=30]';
 
 /**
  * Parses the bench's arguments. A bare `--` is dropped wherever it stands:
@@ -29,6 +36,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       only: { type: 'string' },
       'cpu-prof': { type: 'boolean', default: false },
       'backlog-events': { type: 'string' },
+      soak: { type: 'boolean', default: false },
+      'soak-minutes': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -42,7 +51,11 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.join(', ')}\n${USAGE}`);
   const backlog = values['backlog-events'];
   if (backlog !== undefined && !/^\d+$/.test(backlog)) throw new Error(`--backlog-events must be a whole number, not ${backlog}\n${USAGE}`);
+  const soakMinutes = values['soak-minutes'] === undefined ? DEFAULT_SOAK_MINUTES : Number(values['soak-minutes']);
+  if (!Number.isFinite(soakMinutes) || soakMinutes <= 0) throw new Error(`--soak-minutes must be a positive number, not ${values['soak-minutes']}\n${USAGE}`);
   return {
+    soak: values.soak ?? false,
+    soakMinutes,
     quick: values.quick ?? false,
     only: only as ScenarioName[],
     cpuProf: values['cpu-prof'] ?? false,
