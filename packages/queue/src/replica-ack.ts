@@ -121,7 +121,7 @@ export class ReplicaAcknowledger {
   /**
    * The cluster's own connections to the masters that serve these
    * destinations' queues: every key of a queue hashes to the slot of the
-   * destination id (its `{…}` hash tag, see queue-names).
+   * destination id (its `{…}` hash tag, see redis-keys).
    */
   private shardConnections(destinationIds: readonly string[]): Redis[] {
     const cluster = this.redis as Cluster;
