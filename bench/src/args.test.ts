@@ -6,7 +6,7 @@ describe('parseBenchArgs', () => {
   });
 
   it('defaults to the full run of every scenario', () => {
-    expect(parseBenchArgs([])).toEqual({ quick: false, only: [...SCENARIOS], cpuProf: false, backlogEvents: undefined });
+    expect(parseBenchArgs([])).toEqual({ quick: false, only: [...SCENARIOS], cpuProf: false, backlogEvents: undefined, soak: false, soakMinutes: 30 });
   });
 
   it('reads --only and --backlog-events', () => {
@@ -23,5 +23,11 @@ describe('parseBenchArgs', () => {
     expect(() => parseBenchArgs(['--only=drain,warp'])).toThrow(/unknown scenario warp/);
     expect(() => parseBenchArgs(['--fast'])).toThrow(/--fast/);
     expect(() => parseBenchArgs(['--backlog-events=lots'])).toThrow(/--backlog-events must be a whole number/);
+  });
+
+  it('reads --soak with its length in minutes, 30 by default', () => {
+    expect(parseBenchArgs(['--', '--soak'])).toMatchObject({ soak: true, soakMinutes: 30 });
+    expect(parseBenchArgs(['--soak', '--soak-minutes=2.5'])).toMatchObject({ soak: true, soakMinutes: 2.5 });
+    expect(() => parseBenchArgs(['--soak', '--soak-minutes=0'])).toThrow(/--soak-minutes must be a positive number/);
   });
 });

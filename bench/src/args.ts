@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 
 /** Every scenario, in the order a run measures them. */
-export const SCENARIOS = ['ceiling', 'baseline', 'drain', 'drain-many', 'e2e-single', 'e2e-single-fsync', 'e2e-batch', 'steady', 'backlog', 'mysql', 'clickhouse'] as const;
+export const SCENARIOS = ['ceiling', 'baseline', 'drain', 'drain-many', 'e2e-single', 'e2e-single-fsync', 'e2e-batch', 'replicated', 'steady', 'backlog', 'mysql', 'clickhouse'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchArgs {
@@ -15,12 +15,20 @@ export interface BenchArgs {
   cpuProf: boolean;
   /** Instead of the scenarios: the hostile-input fuzz test with this many requests (`--fuzz` alone: FUZZ_BENCH_REQUESTS). */
   fuzzRequests?: number;
+  /** Run the soak (soak/soak.ts) instead of the scenarios. */
+  soak: boolean;
+  /** Length of the soak, in minutes. */
+  soakMinutes: number;
 }
 
 /** Requests of `pnpm bench -- --fuzz` without a count: twenty times what `pnpm test` sends. */
 export const FUZZ_BENCH_REQUESTS = 50_000;
 
-const USAGE = 'usage: pnpm bench [-- --quick] [--only=drain,e2e-single] [--backlog-events=N] [--cpu-prof] | pnpm bench -- --fuzz[=N]';
+/** Length of a soak when `--soak-minutes` does not say, in minutes. */
+export const DEFAULT_SOAK_MINUTES = 30;
+
+const USAGE =
+  'usage: pnpm bench [-- --quick] [--only=drain,e2e-single] [--backlog-events=N] [--cpu-prof] | pnpm bench -- --fuzz[=N] | pnpm bench -- --soak [--soak-minutes=30]';
 
 /**
  * Parses the bench's arguments. A bare `--` is dropped wherever it stands:
@@ -36,6 +44,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       'cpu-prof': { type: 'boolean', default: false },
       'backlog-events': { type: 'string' },
       fuzz: { type: 'string' },
+      soak: { type: 'boolean', default: false },
+      'soak-minutes': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -51,8 +61,12 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   if (backlog !== undefined && !/^\d+$/.test(backlog)) throw new Error(`--backlog-events must be a whole number, not ${backlog}\n${USAGE}`);
   const fuzz = values.fuzz;
   if (fuzz !== undefined && !/^\d*$/.test(fuzz)) throw new Error(`--fuzz takes a whole number of requests, not ${fuzz}\n${USAGE}`);
+  const soakMinutes = values['soak-minutes'] === undefined ? DEFAULT_SOAK_MINUTES : Number(values['soak-minutes']);
+  if (!Number.isFinite(soakMinutes) || soakMinutes <= 0) throw new Error(`--soak-minutes must be a positive number, not ${values['soak-minutes']}\n${USAGE}`);
   return {
     ...(fuzz !== undefined ? { fuzzRequests: fuzz === '' ? FUZZ_BENCH_REQUESTS : Number(fuzz) } : {}),
+    soak: values.soak ?? false,
+    soakMinutes,
     quick: values.quick ?? false,
     only: only as ScenarioName[],
     cpuProf: values['cpu-prof'] ?? false,

@@ -10,8 +10,8 @@ import { NodeProcess } from './node-process';
 import { scrapeCounter } from './prometheus-text';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
-const INGEST_MAIN = path.join(REPO_ROOT, 'apps/ingest/dist/main.js');
-const WORKER_MAIN = path.join(REPO_ROOT, 'apps/worker/dist/main.js');
+export const INGEST_MAIN = path.join(REPO_ROOT, 'apps/ingest/dist/main.js');
+export const WORKER_MAIN = path.join(REPO_ROOT, 'apps/worker/dist/main.js');
 
 /** The destination settings every scenario uses: the design's defaults. */
 export const DESTINATION_SETTINGS = { batchSize: 1000, flushIntervalSec: 1 } as const;
@@ -91,6 +91,8 @@ export class Deployment {
       /** More destinations that never get events (of the tenant, pointed at the first one's table): the many-destinations drain. */
       idleDestinations?: number;
       cpuProfDir?: string;
+      /** More environment for the ingest process (PUSHRAIL_REDIS_MIN_REPLICAS). */
+      ingestEnv?: Record<string, string>;
     },
   ): Promise<Deployment> {
     const prefix = freshKeyPrefix();
@@ -98,7 +100,7 @@ export class Deployment {
     const ingest = new NodeProcess({
       name: `${options.label}-ingest`,
       script: INGEST_MAIN,
-      env: { ...baseEnv(stack, prefix), PORT: String(port), PUSHRAIL_ADMIN_TOKEN: ADMIN_TOKEN },
+      env: { ...baseEnv(stack, prefix), PORT: String(port), PUSHRAIL_ADMIN_TOKEN: ADMIN_TOKEN, ...(options.ingestEnv ?? {}) },
       logDir: stack.runDir,
       ...(options.cpuProfDir ? { cpuProfDir: options.cpuProfDir } : {}),
     });
@@ -210,7 +212,7 @@ function maxDefined(values: Array<number | undefined>): number | undefined {
 }
 
 /** Environment shared by ingest and worker: docs/design.md's variables, nothing else. */
-function baseEnv(stack: BenchStack, prefix: string): NodeJS.ProcessEnv {
+export function baseEnv(stack: BenchStack, prefix: string): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
     NODE_ENV: 'production',

@@ -24,6 +24,8 @@ import { runMysql } from './scenarios/mysql';
 import { BATCH_CONNECTIONS, BATCH_EVENTS, runEndToEndBatch } from './scenarios/e2e-batch';
 import { runEndToEndSingle, runEndToEndSingleFsync, SINGLE_CONNECTIONS } from './scenarios/e2e-single';
 import { runSteady } from './scenarios/steady';
+import { runReplicated } from './scenarios/replicated';
+import { runSoak } from './soak/soak';
 
 type Scenario = (stack: BenchStack, size: RunSize, cpuProfDir?: string) => Promise<Measurement[]>;
 
@@ -35,6 +37,7 @@ const RUNNERS: Record<ScenarioName, Scenario> = {
   'e2e-single': runEndToEndSingle,
   'e2e-single-fsync': runEndToEndSingleFsync,
   'e2e-batch': runEndToEndBatch,
+  replicated: runReplicated,
   steady: runSteady,
   backlog: runBacklog,
   mysql: runMysql,
@@ -60,6 +63,7 @@ function progress(message: string): void {
 async function main(): Promise<number> {
   const args = parseBenchArgs(process.argv.slice(2));
   if (args.fuzzRequests !== undefined) return runFuzz(args.fuzzRequests);
+  if (args.soak) return runSoak(args.soakMinutes);
   const size = runSize(args.quick);
   if (args.backlogEvents !== undefined) size.backlogEvents = args.backlogEvents;
   const scenarios = args.only.filter((s) => !(s === 'backlog' && size.backlogEvents === 0));

@@ -701,7 +701,7 @@ describe('Kubernetes manifests', () => {
   });
 
   it('Services select the pods and reach the named ports', () => {
-    for (const svc of ofKind('Service')) {
+    for (const svc of ofKind('Service').filter((s) => s.metadata.labels?.['pushrail.dev/component'] !== 'redis')) {
       const deployment = ofKind('Deployment').find((d) =>
         Object.entries(svc.spec.selector).every(([k, v]) => d.spec.template.metadata.labels[k] === v),
       );
@@ -709,6 +709,41 @@ describe('Kubernetes manifests', () => {
       const portNames = deployment.spec.template.spec.containers[0].ports.map((p: Yaml) => p.name);
       for (const p of svc.spec.ports) expect(portNames).toContain(p.targetPort);
       expect(['ingest', 'worker']).toContain(svc.metadata.labels['pushrail.dev/job']);
+    }
+  });
+});
+
+describe('Redis with a replica and Sentinel (docker-compose.ha.yml, infra/k8s/redis-ha)', () => {
+  it('compose: a replica, three Sentinels with a quorum of 2, and ingest and worker pointed at them', () => {
+    const ha = parseYaml(read('docker-compose.ha.yml')).services as Record<string, Yaml>;
+    const base = parseYaml(read('docker-compose.yml')).services as Record<string, Yaml>;
+    const replica = ha['redis-replica'].command.join(' ');
+    expect(replica).toContain('--replicaof redis 6379');
+    expect(replica).toContain('--maxmemory-policy noeviction');
+    expect(replica).toContain('--appendonly yes');
+    for (const name of ['sentinel-1', 'sentinel-2', 'sentinel-3']) {
+      expect(ha[name].command.join(' ')).toContain('sentinel monitor pushrail redis 6379 2');
+    }
+    const url = 'redis+sentinel://sentinel-1:26379,sentinel-2:26379,sentinel-3:26379/pushrail';
+    expect(ha.ingest.environment).toEqual({ REDIS_URL: url, PUSHRAIL_REDIS_MIN_REPLICAS: '1' });
+    expect(ha.worker.environment).toEqual({ REDIS_URL: url });
+    // Every service it overrides exists in the base file.
+    for (const name of ['redis', 'ingest', 'worker']) expect(base[name]).toBeDefined();
+  });
+
+  it('k8s: two Redis pods started by a script that asks the Sentinels first, and three Sentinels with a quorum of 2', () => {
+    const dir = path.join(INFRA, 'k8s', 'redis-ha');
+    const docs = ['redis-scripts.yaml', 'redis.yaml', 'sentinel.yaml'].flatMap((f) => parseYamlAll(fs.readFileSync(path.join(dir, f), 'utf8')));
+    const set = (name: string) => docs.find((d) => d.kind === 'StatefulSet' && d.metadata.name === name);
+    expect(set('pushrail-redis').spec.replicas).toBe(2);
+    expect(set('pushrail-sentinel').spec.replicas).toBe(3);
+    const scripts = docs.find((d) => d.kind === 'ConfigMap').data;
+    expect(scripts['redis.sh']).toContain('get-master-addr-by-name pushrail');
+    expect(scripts['redis.sh']).toContain('--maxmemory-policy noeviction');
+    expect(scripts['sentinel.sh']).toContain('sentinel monitor pushrail pushrail-redis-0.pushrail-redis 6379 2');
+    for (const svc of docs.filter((d) => d.kind === 'Service')) {
+      const selected = docs.find((d) => d.kind === 'StatefulSet' && d.spec.serviceName === svc.metadata.name);
+      expect(selected.spec.template.metadata.labels).toMatchObject(svc.spec.selector);
     }
   });
 });

@@ -1,7 +1,7 @@
 import { defaultPortalConfig, type PortalConfig } from '@pushrail/config';
 import { PortalAccess, type ControlDb, type DestinationStore } from '@pushrail/control-db';
 import type { Logger, PushrailMetrics } from '@pushrail/observability';
-import type { EventProducer } from '@pushrail/queue';
+import type { EventProducer, ReplicaAcknowledger } from '@pushrail/queue';
 import express, { type Express } from 'express';
 import type { Redis } from 'ioredis';
 import { requireAdmin } from './admin-auth';
@@ -40,6 +40,8 @@ export interface IngestDeps {
   metricsText?: () => Promise<string>;
   /** The customer portal's settings; the schema's defaults when left out. */
   portal?: PortalConfig;
+  /** PUSHRAIL_REDIS_MIN_REPLICAS above 0: writes are confirmed on replicas before a 202. */
+  replicaAck?: ReplicaAcknowledger;
 }
 
 export interface Ingest {
@@ -54,7 +56,7 @@ export function createApp(deps: IngestDeps): Ingest {
   app.set('trust proxy', false);
 
   const tenantDestinations = new TenantDestinations(deps.db);
-  const intake = new EventIntake(deps.producer, tenantDestinations, deps.metrics, () => deps.redis.status === 'ready', deps.logger);
+  const intake = new EventIntake(deps.producer, tenantDestinations, deps.metrics, () => deps.redis.status === 'ready', deps.logger, deps.replicaAck);
   const auth = new WriteKeyAuthenticator(deps.db);
   const rateLimiter = new TenantRateLimiter(deps.redis, deps.producer.prefix);
   const portal = deps.portal ?? defaultPortalConfig();

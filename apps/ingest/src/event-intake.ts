@@ -6,7 +6,7 @@ import {
   type EventEnvelope,
   type QueuedEvent,
 } from '@pushrail/events';
-import type { EventProducer } from '@pushrail/queue';
+import type { EventProducer, ReplicaAcknowledger } from '@pushrail/queue';
 import { MAX_LOGGED_IDS, type Logger, type PushrailMetrics } from '@pushrail/observability';
 import { GroupCommitter } from './group-commit';
 import { formatPath, HttpError, zodIssues, type Issue } from './http-errors';
@@ -98,10 +98,14 @@ export class EventIntake {
     private readonly metrics: PushrailMetrics,
     private readonly queueReachable: QueueReachable,
     private readonly logger?: Logger,
+    /** Confirms writes on PUSHRAIL_REDIS_MIN_REPLICAS replicas before a 202; none when it is 0. */
+    private readonly replicas?: ReplicaAcknowledger,
   ) {
     this.committer = new GroupCommitter((id, events) => this.enqueue(id, events), {
       maxDelayMs: GROUP_COMMIT_DELAY_MS,
       maxEvents: GROUP_COMMIT_MAX_EVENTS,
+      // One WAIT per round covers every request in it (docs/high-availability.md).
+      ...(replicas ? { afterWrites: (ids: string[]) => replicas.confirm(ids) } : {}),
     });
   }
 
@@ -185,6 +189,7 @@ export class EventIntake {
     }
     try {
       await Promise.all([...jobs].map(([id, job]) => this.enqueue(id, job)));
+      await this.replicas?.confirm([...jobs.keys()]);
     } catch {
       throw unavailable();
     }

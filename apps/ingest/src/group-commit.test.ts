@@ -76,4 +76,25 @@ describe('GroupCommitter (paced group commit)', () => {
     expect(writes).toHaveLength(2);
     await pending;
   });
+
+  it('runs afterWrites once per round with the destinations written, and fails the round\'s requests when it fails', async () => {
+    const { enqueue } = recordingWriter(new Set(['broken']));
+    const confirmed: string[][] = [];
+    let refuse = false;
+    const committer = new GroupCommitter(enqueue, {
+      maxDelayMs: 1,
+      maxEvents: 500,
+      afterWrites: async (ids) => {
+        confirmed.push([...ids].sort());
+        if (refuse) throw new Error('replicas not reached');
+      },
+    });
+    await Promise.all([committer.submit(['a'], [event(1)]), committer.submit(['a', 'b'], [event(2)])]);
+    expect(confirmed).toEqual([['a', 'b']]);
+    const results = await Promise.allSettled([committer.submit(['a'], [event(3)]), committer.submit(['broken'], [event(4)])]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected']);
+    expect(confirmed[1]).toEqual(['a']);
+    refuse = true;
+    await expect(committer.submit(['b'], [event(5)])).rejects.toThrow('replicas not reached');
+  });
 });

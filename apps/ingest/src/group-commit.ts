@@ -11,6 +11,12 @@ export interface GroupCommitOptions {
   maxDelayMs: number;
   /** A round is written at once when it holds this many events (per destination: one job). */
   maxEvents: number;
+  /**
+   * Runs once per round after its writes, with the destinations whose write
+   * succeeded (the replica WAIT of PUSHRAIL_REDIS_MIN_REPLICAS); when it
+   * fails, so does every request of the round that wrote there.
+   */
+  afterWrites?: (destinationIds: string[]) => Promise<void>;
 }
 
 interface Waiter {
@@ -93,8 +99,16 @@ export class GroupCommitter {
         return [id, error instanceof Error ? error : new Error(String(error))] as const;
       }
     });
-    const settled = Promise.all(writes).then((results) => {
+    const settled = Promise.all(writes).then(async (results) => {
       const failures = new Map(results.filter(([, e]) => e !== undefined) as Array<readonly [string, Error]>);
+      const written = results.filter(([, e]) => e === undefined).map(([id]) => id);
+      if (this.options.afterWrites && written.length > 0) {
+        try {
+          await this.options.afterWrites(written);
+        } catch (error) {
+          for (const id of written) failures.set(id, error instanceof Error ? error : new Error(String(error)));
+        }
+      }
       for (const waiter of round.waiters) {
         const failure = waiter.destinations.map((id) => failures.get(id)).find((e) => e !== undefined);
         if (failure) waiter.reject(failure);

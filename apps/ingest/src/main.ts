@@ -2,7 +2,7 @@ import { exitOnBadConfig, loadIngestConfig } from '@pushrail/config';
 import { ControlDb, DestinationStore } from '@pushrail/control-db';
 import { Keyring } from '@pushrail/crypto';
 import { createLogger, PushrailMetrics, toError } from '@pushrail/observability';
-import { checkRedisSettings, createRedisConnection, EventProducer, waitUntilReady } from '@pushrail/queue';
+import { checkRedisSettings, createRedisConnection, EventProducer, ReplicaAcknowledger, waitUntilReady } from '@pushrail/queue';
 import cluster from 'node:cluster';
 import { createApp } from './app';
 import { metricsTextFor } from './cluster-metrics';
@@ -49,6 +49,9 @@ async function main(): Promise<void> {
     allowPrivateHosts: config.allowPrivateHosts,
     metricsText: metricsTextFor(metrics.registry),
     portal: config.portal,
+    ...(config.redisMinReplicas > 0
+      ? { replicaAck: new ReplicaAcknowledger(redis, { minReplicas: config.redisMinReplicas, timeoutMs: config.redisReplicaTimeoutMs }) }
+      : {}),
   });
   const server = app.listen(config.port, config.host, () => logger.info({ host: config.host, port: config.port }, 'ingest listening'));
   answerHttpErrorsAsJson(server);

@@ -13,6 +13,8 @@ export interface EndToEndOptions {
   connections: number;
   /** Which run of the same line this is (a line measured more than once needs fresh tables). */
   run?: number;
+  /** More environment for the ingest process (PUSHRAIL_REDIS_MIN_REPLICAS). */
+  ingestEnv?: Record<string, string>;
 }
 
 /**
@@ -21,7 +23,7 @@ export interface EndToEndOptions {
  * request to the commit of the last acknowledged event's row.
  */
 export async function measureEndToEnd(stack: BenchStack, size: RunSize, options: EndToEndOptions, cpuProfDir?: string): Promise<Measurement> {
-  const deployment = await Deployment.start(stack, { label: `${options.key.replace('.', '_')}${options.run === undefined ? '' : `_r${options.run}`}`, destinations: 1, ...(cpuProfDir ? { cpuProfDir } : {}) });
+  const deployment = await Deployment.start(stack, { label: `${options.key.replace('.', '_')}${options.run === undefined ? '' : `_r${options.run}`}`, destinations: 1, ...(cpuProfDir ? { cpuProfDir } : {}), ...(options.ingestEnv ? { ingestEnv: options.ingestEnv } : {}) });
   try {
     await deployment.startWorkers(1);
     const table = deployment.destinations[0]!.table;

@@ -5,19 +5,42 @@ import { z } from 'zod';
 /** Environment fields shared by every process. Defaults live here, nowhere else. */
 
 /**
- * One Redis (`redis://` or `rediss://`), or a Redis Cluster: `redis+cluster://host:port,host:port`
- * (`rediss+cluster://` for TLS) or several comma-separated `redis://host:port` seeds.
+ * One Redis (`redis://` or `rediss://`), a Redis Cluster
+ * (`redis+cluster://host:port,host:port`, `rediss+cluster://` for TLS, or
+ * several comma-separated `redis://host:port` seeds), or a primary found
+ * through Sentinel (`redis+sentinel://host:port,host:port/<master name>`,
+ * `rediss+sentinel://` for TLS to the data nodes).
  * @pushrail/queue's parseRedisUrl reads it; this only checks the shape, so a typo stops the boot.
  */
-export const redisUrl = z
+export const redisUrlValue = z
   .string()
-  .default('redis://127.0.0.1:6379')
   .refine(
     (v) =>
       /^rediss?\+cluster:\/\/([^@\s]*@)?[^,@\s/]+(,[^,@\s/]+)*\/?$/i.test(v.trim()) ||
+      /^rediss?\+sentinel:\/\/([^@\s]*@)?[^,@\s/]+(,[^,@\s/]+)*\/[^/\s]+$/i.test(v.trim()) ||
       v.split(',').every((part) => /^rediss?:\/\/\S+$/i.test(part.trim())),
-    { message: 'must be a redis:// or rediss:// URL, or a Redis Cluster as redis+cluster://host:port,host:port' },
+    {
+      message:
+        'must be a redis:// or rediss:// URL, a Redis Cluster as redis+cluster://host:port,host:port, ' +
+        'or Sentinel as redis+sentinel://host:port,host:port/<master name>',
+    },
   );
+
+export const redisUrl = redisUrlValue.default('redis://127.0.0.1:6379');
+
+/**
+ * Replicas a write must reach before ingest answers 202 (Redis `WAIT`, or
+ * `WAITAOF` where the server has it). 0: acknowledged once the primary has
+ * it, as a single Redis does (docs/high-availability.md).
+ */
+export const redisMinReplicas = z.coerce.number().int().min(0).max(16).default(0);
+
+/**
+ * Longest ingest waits for those replicas, in milliseconds; past it the
+ * request is answered 503 and the client retries. Kept below the producer's
+ * 5 s command timeout so the WAIT answers first.
+ */
+export const redisReplicaTimeoutMs = z.coerce.number().int().min(10).max(4_000).default(1_000);
 
 export const databaseUrl = z
   .string({ error: 'is required (the control database, a postgres:// URL)' })

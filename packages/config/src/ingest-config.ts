@@ -15,6 +15,8 @@ export const ingestEnvSchema = z
     LOG_LEVEL: f.logLevel,
     PUSHRAIL_REDIS_PREFIX: f.redisPrefix,
     ...portalEnvShape,
+    PUSHRAIL_REDIS_MIN_REPLICAS: f.redisMinReplicas,
+    PUSHRAIL_REDIS_REPLICA_TIMEOUT_MS: f.redisReplicaTimeoutMs,
   })
   .transform((env) => ({
     redisUrl: env.REDIS_URL,
@@ -27,6 +29,8 @@ export const ingestEnvSchema = z
     logLevel: env.LOG_LEVEL,
     redisPrefix: env.PUSHRAIL_REDIS_PREFIX,
     portal: portalConfigOf(env),
+    redisMinReplicas: env.PUSHRAIL_REDIS_MIN_REPLICAS,
+    redisReplicaTimeoutMs: env.PUSHRAIL_REDIS_REPLICA_TIMEOUT_MS,
   }));
 
 /** Everything the ingest process is configured with. */

@@ -30,6 +30,12 @@ describe('loadLocalStackEnv', () => {
     });
   });
 
+  it('takes every REDIS_URL form the processes take: one server, a Cluster, Sentinel', () => {
+    for (const url of ['rediss://:pw@cache:6380', 'redis+cluster://a:7000,b:7001', 'redis+sentinel://s1:26379,s2:26379/pushrail']) {
+      expect(loadLocalStackEnv({ REDIS_URL: url }).redisUrl).toBe(url);
+    }
+  });
+
   it('takes what is set, and treats an empty variable as unset', () => {
     const key = Buffer.alloc(32, 3).toString('base64');
     const env = loadLocalStackEnv({

@@ -38,7 +38,31 @@ describe('parseRedisUrl', () => {
     });
   });
 
+  it('reads redis+sentinel:// Sentinels, the master name and the primary\'s credentials', () => {
+    expect(parseRedisUrl('redis+sentinel://10.0.0.1:26380,sentinel-2/pushrail')).toEqual({
+      mode: 'sentinel',
+      sentinels: [
+        { host: '10.0.0.1', port: 26380 },
+        { host: 'sentinel-2', port: 26379 },
+      ],
+      name: 'pushrail',
+      tls: false,
+    });
+    expect(parseRedisUrl('rediss+sentinel://app:p%40ss@s1:26379/my%20master')).toMatchObject({
+      mode: 'sentinel',
+      name: 'my master',
+      username: 'app',
+      password: 'p@ss',
+      tls: true,
+    });
+  });
+
   it.each([
+    ['redis+sentinel://a:1,b:2', /master name/],
+    ['redis+sentinel://a:1,,b:2/m', /Sentinels/],
+    ['redis+sentinel://a:1/m/x', /master name/],
+    ['redis+sentinel://a:notaport/m', /sentinel 1/],
+    ['redis+cluster://a:1/db', /seeds/],
     ['http://127.0.0.1:6379', /redis:\/\//],
     ['127.0.0.1:6379', /redis:\/\//],
     ['redis+cluster://', /seeds/],

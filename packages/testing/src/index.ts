@@ -17,6 +17,7 @@ export {
 } from './postgres-server';
 export { startRedisServer, redisCommand, type RedisServer, type RedisServerOptions } from './redis-server';
 export { startRedisCluster, type RedisCluster, type RedisClusterOptions } from './redis-cluster';
+export { startRedisSentinelGroup, type RedisSentinelGroup, type RedisSentinelGroupOptions } from './redis-sentinel';
 export { sweepLeftoverServers } from './server-registry';
 export { TEST_ENV, readTestEnv, sharedPostgresUrl, sharedRedisUrl } from './test-env';
 export { startSharedTestServers, stopSharedTestServers, type SharedTestServers } from './shared-servers';

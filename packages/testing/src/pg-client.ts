@@ -36,6 +36,9 @@ export function redactUrl(url: string): string {
     if (parsed.password) parsed.password = '***';
     return parsed.toString();
   } catch {
+    // Several hosts (redis+sentinel://a:1,b:2/m) are no WHATWG URL: hide the password by hand.
+    const multiHost = /^([a-z][a-z0-9+.-]*:\/\/)([^:@/]*):[^@/]*@/i;
+    if (/^[a-z][a-z0-9+.-]*:\/\/[^/]*,/i.test(url)) return url.replace(multiHost, '$1$2:***@');
     return '<unparseable url>';
   }
 }

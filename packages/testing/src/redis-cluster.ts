@@ -5,8 +5,10 @@ import { waitFor } from './wait-for';
 
 /** Options for {@link startRedisCluster}. */
 export interface RedisClusterOptions {
-  /** Number of master nodes, no replicas. Redis Cluster needs at least 3. */
+  /** Number of master nodes. Redis Cluster needs at least 3. */
   masters: number;
+  /** Replicas of each master (Redis Cluster promotes one when its master fails). Default 0. */
+  replicasPerMaster?: number;
   /** Parent of the nodes' directories. Default `os.tmpdir()`. */
   baseDir?: string;
 }
@@ -22,18 +24,20 @@ export interface RedisCluster {
 }
 
 /**
- * Starts `masters` cluster-enabled `redis-server`s, joins them with
+ * Starts `masters` cluster-enabled `redis-server`s (and `replicasPerMaster`
+ * replicas of each), joins them with
  * `redis-cli --cluster create` and waits until every node reports
  * `cluster_state:ok`, so BullMQ's cluster mode can be tested for real.
  */
 export async function startRedisCluster(options: RedisClusterOptions = { masters: 3 }): Promise<RedisCluster> {
   if (options.masters < 3) throw new Error(`Redis Cluster needs at least 3 masters, asked for ${options.masters}`);
+  const replicas = options.replicasPerMaster ?? 0;
   const servers: RedisServer[] = [];
   const destroy = async (): Promise<void> => {
     await Promise.allSettled(servers.map((s) => s.destroy()));
   };
   try {
-    for (let i = 0; i < options.masters; i++) {
+    for (let i = 0; i < options.masters * (1 + replicas); i++) {
       // The cluster bus gets a free port of its own rather than the default
       // port + 10000, which may be taken or past 65535.
       const busPort = await getFreePort();
@@ -50,12 +54,30 @@ export async function startRedisCluster(options: RedisClusterOptions = { masters
       servers.push(server);
     }
     await runCommand('redis-cli', [
-      '--cluster', 'create', ...servers.map((s) => `${s.host}:${s.port}`), '--cluster-replicas', '0', '--cluster-yes',
+      '--cluster', 'create', ...servers.map((s) => `${s.host}:${s.port}`), '--cluster-replicas', String(replicas), '--cluster-yes',
     ]);
     for (const server of servers) {
       await waitFor(
         async () => String(await redisCommand(server.host, server.port, 'CLUSTER', 'INFO')).includes('cluster_state:ok'),
         { timeoutMs: 20_000, intervalMs: 100, description: `Redis Cluster node ${server.port} to report cluster_state:ok` },
+      );
+    }
+    // Every replica has its first copy of its master's data, so a WAIT can count it.
+    for (const server of servers) {
+      await waitFor(
+        async () => {
+          const info = String(await redisCommand(server.host, server.port, 'INFO', 'replication'));
+          return info.includes('role:master') || info.includes('master_link_status:up');
+        },
+        { timeoutMs: 20_000, intervalMs: 100, description: `Redis Cluster replica ${server.port} to sync with its master` },
+      );
+      // ...and every node lists each shard's replicas in CLUSTER SLOTS (learnt by gossip).
+      await waitFor(
+        async () => {
+          const ranges = (await redisCommand(server.host, server.port, 'CLUSTER', 'SLOTS')) as unknown[][];
+          return ranges.every((range) => range.length >= 3 + replicas);
+        },
+        { timeoutMs: 20_000, intervalMs: 100, description: `Redis Cluster node ${server.port} to list every replica` },
       );
     }
   } catch (err) {

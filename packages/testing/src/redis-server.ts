@@ -41,6 +41,12 @@ export interface RedisServerOptions {
    * It still dies with this process. Default false.
    */
   ownSession?: boolean;
+  /**
+   * Run as a Sentinel (`redis-server sentinel.conf --sentinel`) with these
+   * lines as its config file, written into its directory (a Sentinel
+   * rewrites that file with what it learns). Default: a data server.
+   */
+  sentinelConfig?: string;
 }
 
 /** A `redis-server` of our own: its own port and directory. */
@@ -141,6 +147,20 @@ async function stopLeftoverServer(dir: string, pidFile: string): Promise<void> {
 }
 
 function redisArgs(port: number, dir: string, pidFile: string, options: RedisServerOptions): string[] {
+  if (options.sentinelConfig !== undefined) {
+    const configFile = path.join(dir, 'sentinel.conf');
+    if (!fs.existsSync(configFile)) fs.writeFileSync(configFile, options.sentinelConfig);
+    return [
+      configFile, '--sentinel',
+      '--port', String(port),
+      '--bind', '127.0.0.1',
+      '--dir', dir,
+      '--pidfile', pidFile,
+      '--logfile', path.join(dir, 'redis.log'),
+      '--daemonize', 'no',
+      ...(options.extraArgs ?? []),
+    ];
+  }
   const args = [
     '--port', String(port),
     '--bind', '127.0.0.1',

@@ -12,7 +12,7 @@ import { createTableSql, qualifiedTable, quoteIdent } from '@pushrail/destinatio
 import { decodeEvents, EXAMPLE_EVENT, type QueuedEvent } from '@pushrail/events';
 import { answerHttpErrorsAsJson, createApp } from '@pushrail/ingest';
 import { createLogger, PushrailMetrics, type Logger } from '@pushrail/observability';
-import { createRedisConnection, destinationQueueName, EventProducer, readDeliverPayload, waitUntilReady } from '@pushrail/queue';
+import { createRedisConnection, destinationQueueName, EventProducer, readDeliverPayload, ReplicaAcknowledger, waitUntilReady } from '@pushrail/queue';
 import { Queue } from 'bullmq';
 import {
   createCustomerDatabase,
@@ -75,6 +75,8 @@ export interface PipelineOptions {
   logDestination?: Parameters<typeof createLogger>[0]['destination'];
   /** Their pino level (default: LOG_LEVEL, else silent). */
   logLevel?: string;
+  /** Ingest's PUSHRAIL_REDIS_MIN_REPLICAS (default 0), with a 1 s PUSHRAIL_REDIS_REPLICA_TIMEOUT_MS. */
+  minReplicas?: number;
 }
 
 export class Pipeline {
@@ -150,6 +152,7 @@ export class Pipeline {
       logger,
       adminToken: ADMIN_TOKEN,
       allowPrivateHosts: options.allowPrivateHosts ?? true,
+      ...(options.minReplicas ? { replicaAck: new ReplicaAcknowledger(redis, { minReplicas: options.minReplicas, timeoutMs: 1_000 }) } : {}),
     });
     const server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -361,7 +364,7 @@ export interface IngestReplica {
   close(): Promise<void>;
 }
 
-export async function startIngestReplica(pipeline: Pipeline): Promise<IngestReplica> {
+export async function startIngestReplica(pipeline: Pipeline, options: { minReplicas?: number } = {}): Promise<IngestReplica> {
   const redis = createRedisConnection(pipeline.redisUrl, 'producer');
   redis.on('error', () => undefined);
   // As main.ts does: the producer connection is up before the first request.
@@ -376,6 +379,7 @@ export async function startIngestReplica(pipeline: Pipeline): Promise<IngestRepl
     logger: pipeline.logger,
     adminToken: ADMIN_TOKEN,
     allowPrivateHosts: true,
+    ...(options.minReplicas ? { replicaAck: new ReplicaAcknowledger(redis, { minReplicas: options.minReplicas, timeoutMs: 1_000 }) } : {}),
   });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
