@@ -9,6 +9,7 @@ import { registerFleetGauges } from './fleet-metrics';
 import { EventIntake } from './event-intake';
 import { errorHandler, MAX_BODY_BYTES, notFoundHandler, requireJsonIfBody } from './http-errors';
 import { deadLetterRoutes } from './routes/admin/dead-letters';
+import { destinationStatusRoutes } from './routes/admin/destination-status';
 import { destinationRoutes } from './routes/admin/destinations';
 import { tenantRoutes } from './routes/admin/tenants';
 import { EventHandlers } from './routes/event-handlers';
@@ -67,6 +68,7 @@ export function createApp(deps: IngestDeps): Ingest {
     '/admin/v1',
     requireAdmin(deps.adminToken),
     tenantRoutes({ db: deps.db, auth }),
+    destinationStatusRoutes({ db: deps.db, redis: deps.redis, prefix: deps.producer.prefix }),
     destinationRoutes({ ...deps, tenantDestinations }),
     deadLetterRoutes(deps),
   );

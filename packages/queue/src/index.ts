@@ -8,3 +8,4 @@ export * from './queue-stats';
 export * from './redis-ready';
 export * from './deliver-payload';
 export { BULLMQ_CHECKED_VERSION } from './bullmq-checked-version';
+export * from './delivery-stats';

@@ -163,6 +163,8 @@ describe('every response of the OpenAPI document, from real requests (Redis kill
     expect(ddl.text).toMatch(/CREATE TABLE/);
     expectStatus(await pipeline.admin('GET', `/admin/v1/destinations/${id}/ddl?eventType=`), 400, 'ddl with an empty event type');
     expectStatus(await pipeline.admin('GET', `/admin/v1/destinations/${randomUUID()}/ddl`), 404, 'ddl of none');
+    expectStatus(await pipeline.admin('GET', `/admin/v1/destinations/${id}/status`), 200, 'status');
+    expectStatus(await pipeline.admin('GET', `/admin/v1/destinations/${randomUUID()}/status`), 404, 'status of none');
     for (const action of ['pause', 'resume']) {
       expectStatus(await pipeline.admin('POST', `/admin/v1/destinations/${id}/${action}`), 200, action);
       expectStatus(await pipeline.admin('POST', `/admin/v1/destinations/${randomUUID()}/${action}`), 404, `${action} of none`);
@@ -226,6 +228,7 @@ describe('every response of the OpenAPI document, from real requests (Redis kill
       expectStatus(await pipeline.admin('POST', `/admin/v1/destinations/${pipeline.destinationId}/${action}`), 503, action);
     }
     expectStatus(await pipeline.admin('DELETE', `/admin/v1/destinations/${pipeline.destinationId}`), 503, 'delete');
+    expectStatus(await pipeline.admin('GET', `/admin/v1/destinations/${pipeline.destinationId}/status`), 503, 'status');
   });
 
   it('produced every response the document lists, each matching it (500 aside)', async () => {

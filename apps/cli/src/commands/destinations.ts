@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context';
 import { CliError, UsageError } from '../errors';
 import { readSeedFile } from '../seed-file';
+import { ago, fetchStatuses, stateText, statusPath, statusRecord, type DestinationStatus } from './destination-status';
 
 /** A destination as the API shows it (secrets redacted). */
 interface DestinationView {
@@ -71,17 +72,23 @@ export function registerDestinations(program: Command, ctx: CliContext): void {
         ctx.output.json(answer);
         return;
       }
+      const statuses = await fetchStatuses(ctx.client(command), answer.items.map((d) => d.id));
       ctx.output.table(
-        ['id', 'name', 'tenant', 'type', 'database', 'table', 'state'],
-        answer.items.map((d) => [
-          d.id,
-          d.name,
-          d.tenantId,
-          d.type,
-          `${d.target.host}:${d.target.port}/${d.target.database}`,
-          `${d.target.table}${d.config.tableMode === 'per_event_type' ? '_*' : ''}`,
-          state(d),
-        ]),
+        ['id', 'name', 'tenant', 'type', 'database', 'table', 'state', 'depth', 'last delivery'],
+        answer.items.map((d) => {
+          const status = statuses.get(d.id);
+          return [
+            d.id,
+            d.name,
+            d.tenantId,
+            d.type,
+            `${d.target.host}:${d.target.port}/${d.target.database}`,
+            `${d.target.table}${d.config.tableMode === 'per_event_type' ? '_*' : ''}`,
+            status ? stateText(status) : state(d),
+            status?.queueDepth,
+            status ? ago(status.lastDeliveredAt) : undefined,
+          ];
+        }),
       );
     });
 
@@ -92,6 +99,17 @@ export function registerDestinations(program: Command, ctx: CliContext): void {
     .option('--json', JSON_HELP)
     .action(async (id: string, options: { json?: boolean }, command: Command) => {
       show(ctx, await ctx.client(command).json<DestinationView>('GET', path(id)), options.json);
+    });
+
+  destinations
+    .command('status')
+    .description('show a destination\'s state, queue, deliveries and dead letters of the last 24 h, and its last error')
+    .argument('<id>', 'destination id')
+    .option('--json', JSON_HELP)
+    .action(async (id: string, options: { json?: boolean }, command: Command) => {
+      const status = await ctx.client(command).json<DestinationStatus>('GET', statusPath(id));
+      if (options.json) ctx.output.json(status);
+      else ctx.output.record(statusRecord(id, status));
     });
 
   destinations

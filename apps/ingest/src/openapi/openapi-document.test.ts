@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import { deadLetterRoutes } from '../routes/admin/dead-letters';
 import { destinationRoutes } from '../routes/admin/destinations';
+import { destinationStatusRoutes } from '../routes/admin/destination-status';
 import { tenantRoutes } from '../routes/admin/tenants';
 import { healthRoutes } from '../routes/health';
 import { openApiRoutes } from '../routes/openapi';
@@ -50,6 +51,7 @@ const DESIGN_ROUTES = [
   'POST /admin/v1/destinations/{id}/pause',
   'POST /admin/v1/destinations/{id}/resume',
   'GET /admin/v1/destinations/{id}/ddl',
+  'GET /admin/v1/destinations/{id}/status',
   'GET /admin/v1/dead-letters',
   'GET /admin/v1/dead-letters/{id}',
   'POST /admin/v1/dead-letters/redrive',
@@ -89,6 +91,7 @@ describe('the OpenAPI document', () => {
       ...expressRoutes('/admin/v1', tenantRoutes(deps)),
       ...expressRoutes('/admin/v1', destinationRoutes(deps)),
       ...expressRoutes('/admin/v1', deadLetterRoutes(deps)),
+      ...expressRoutes('/admin/v1', destinationStatusRoutes(deps)),
     ];
     expect(routes.length).toBeGreaterThan(15);
     expect(routes.filter((r) => !documented.has(r))).toEqual([]);

@@ -21,6 +21,7 @@ import {
   eventTypeQuery,
   patchDestinationBody,
 } from '../routes/admin/destination-schemas';
+import { destinationStatusResponse } from '../routes/admin/destination-status-schemas';
 import { createTenantBody, patchTenantBody, tenantResponse, writeKeyCreatedResponse } from '../routes/admin/tenant-schemas';
 import { batchAcceptedResponse, eventAcceptedResponse } from '../routes/event-schemas';
 import { healthResponse, readinessResponse } from '../routes/health-schemas';
@@ -62,6 +63,7 @@ export const RESPONSE_SCHEMAS = {
   Destination: destinationResponse,
   DestinationList: destinationListResponse,
   DestinationTestReport: destinationTestResponse,
+  DestinationStatus: destinationStatusResponse,
   DeadLetterSummary: deadLetterSummaryResponse,
   DeadLetterList: deadLetterListResponse,
   DeadLetter: deadLetterResponse,
@@ -451,6 +453,23 @@ export const ROUTES: readonly RouteSpec[] = [
       400: badQuery('The query is invalid'),
       ...ADMIN,
       404: notFound('destination'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/admin/v1/destinations/{id}/status',
+    operationId: 'getDestinationStatus',
+    summary: "A destination's state, queue and delivery figures",
+    description:
+      'Cheap to poll for a page of destinations: read from Redis only (queue keys and counters workers keep per batch), never from the customer\'s table. `delivered24h` and `deadLettered24h` cover the last 24 hours to 10 minutes.',
+    tag: 'destinations',
+    auth: 'adminToken',
+    pathParams: { id: destinationId },
+    responses: {
+      200: { description: 'The status', json: 'DestinationStatus' },
+      ...ADMIN,
+      404: notFound('destination'),
+      503: error('Redis cannot be read now; retry later', ['RetryAfter']),
     },
   },
   {
