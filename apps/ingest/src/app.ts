@@ -19,6 +19,7 @@ import { healthRoutes } from './routes/health';
 import { SegmentHandlers } from './segment/segment-handlers';
 import { SEGMENT_PREFIX, segmentRoutes } from './segment/segment-routes';
 import { openApiRoutes } from './routes/openapi';
+import { observeRequests } from './request-observer';
 import { TenantDestinations } from './tenant-destinations';
 import { TenantRateLimiter } from './tenant-rate-limit';
 import { WriteKeyAuthenticator } from './write-key-auth';
@@ -56,6 +57,7 @@ export function createApp(deps: IngestDeps): Ingest {
 
   app.set('etag', false);
   mountBeforeExpress(app, eventFastPath(new EventHandlers({ auth, intake, rateLimiter }), deps.logger));
+  observeRequests(app, deps);
   app.use(healthRoutes(deps));
   app.use(openApiRoutes());
   // Before the JSON parser: the Segment routes read their own bodies (gzip, any Content-Type).

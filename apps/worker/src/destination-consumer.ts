@@ -41,13 +41,15 @@ export interface ConsumerDeps {
 
 /**
  * The fields that tie a batch's log line to the requests it came from: jobs,
- * event ids and the clients' correlation ids (bounded, so a line stays small).
+ * request ids, event ids and the clients' correlation ids (bounded, so a line stays small).
  */
 export function batchLogFields(parts: BatchPart[]): Record<string, unknown> {
   const eventIds: string[] = [];
   const correlationIds = new Set<string>();
+  const requestIds = new Set<string>();
   let events = 0;
   for (const part of parts) {
+    for (const requestId of part.events.requestIds ?? []) if (requestIds.size < MAX_LOGGED_IDS) requestIds.add(requestId);
     const { ids, correlationIds: partCorrelationIds } = part.events;
     events += ids.length;
     for (let i = 0; i < ids.length && eventIds.length < MAX_LOGGED_IDS; i++) eventIds.push(ids[i]!);
@@ -56,7 +58,7 @@ export function batchLogFields(parts: BatchPart[]): Record<string, unknown> {
       if (correlationId) correlationIds.add(correlationId);
     }
   }
-  return { jobIds: parts.map((p) => p.jobId), eventCount: events, eventIds, correlationIds: [...correlationIds] };
+  return { jobIds: parts.map((p) => p.jobId), requestIds: [...requestIds], eventCount: events, eventIds, correlationIds: [...correlationIds] };
 }
 
 /**

@@ -35,6 +35,7 @@ export const errorResponse = z
         )
         .optional()
         .describe('400 invalid_events (`POST /v1/batch`): every invalid event by index; nothing of the batch was accepted'),
+      requestId: z.string().describe('The request\'s id, also in the `X-Request-Id` header and in the access-log line: the caller\'s own when sane, else one made for it'),
     }),
   })
   .describe('Every error answer of the API');

@@ -171,8 +171,8 @@ describe('the OpenAPI document', () => {
     const schemas = document.components.schemas as Record<string, { properties: Record<string, { items?: unknown }> }>;
     expect(schemas.BatchRequest!.properties.events!.items).toEqual({ $ref: '#/components/schemas/EventEnvelope' });
     const error = schemas.Error!.properties.error as unknown as { properties: Record<string, unknown>; required: string[] };
-    expect(Object.keys(error.properties)).toEqual(['code', 'message', 'issues', 'invalidEvents']);
-    expect(error.required).toEqual(['code', 'message']);
+    expect(Object.keys(error.properties)).toEqual(['code', 'message', 'issues', 'invalidEvents', 'requestId']);
+    expect(error.required).toEqual(['code', 'message', 'requestId']);
     expect(Object.keys(document.components.securitySchemes).sort()).toEqual(['adminToken', 'segmentWriteKey', 'writeKey']);
   });
 

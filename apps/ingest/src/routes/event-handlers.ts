@@ -65,21 +65,28 @@ export class EventHandlers {
 
   /**
    * One event. `bodyBytes` is the request body's size, which bounds the
-   * event's; a key from the `Idempotency-Key` header adds its own field.
+   * event's; a key from the `Idempotency-Key` header adds its own field;
+   * `requestId` goes into its job.
    */
-  async single(authorization: string | undefined, body: unknown, bodyBytes: number, idempotencyKeyHeader?: string): Promise<EventAnswer> {
+  async single(
+    authorization: string | undefined,
+    body: unknown,
+    bodyBytes: number,
+    idempotencyKeyHeader?: string,
+    requestId?: string,
+  ): Promise<EventAnswer> {
     const owner = await this.deps.auth.authenticate(authorization);
     const headerBytes = idempotencyKeyHeader === undefined ? 0 : Buffer.byteLength(`,"idempotencyKey":${JSON.stringify(idempotencyKeyHeader)}`);
     const { event, issues, tooLarge } = EventIntake.validate(withIdempotencyHeader(body, idempotencyKeyHeader), [], bodyBytes + headerBytes);
     if (tooLarge) throw new HttpError('payload_too_large', issues[0]!.message);
     if (!event) throw new HttpError('invalid_request', 'the event is invalid; nothing was accepted', { issues });
     await this.charge(owner, 1);
-    const { ids, warning } = await this.deps.intake.acceptOne(owner, event);
+    const { ids, warning } = await this.deps.intake.acceptOne(owner, event, requestId);
     return { status: 202, body: { eventId: ids, ...(warning ? { warning } : {}) } };
   }
 
   /** A batch: all or nothing. `bodyBytes` is the request body's size: a body within 1 MB holds no event over it. */
-  async batch(authorization: string | undefined, body: unknown, bodyBytes?: number): Promise<EventAnswer> {
+  async batch(authorization: string | undefined, body: unknown, bodyBytes?: number, requestId?: string): Promise<EventAnswer> {
     const owner = await this.deps.auth.authenticate(authorization);
     const parsed = batchBodySchema.safeParse(body);
     if (!parsed.success) {
@@ -98,7 +105,7 @@ export class EventHandlers {
       });
     }
     await this.charge(owner, events.length);
-    const { ids, warning } = await this.deps.intake.acceptBatch(owner, events);
+    const { ids, warning } = await this.deps.intake.acceptBatch(owner, events, requestId);
     return { status: 202, body: { eventIds: ids, ...(warning ? { warning } : {}) } };
   }
 }
