@@ -11,6 +11,7 @@ import { errorHandler, MAX_BODY_BYTES, notFoundHandler, requireJsonIfBody } from
 import { deadLetterRoutes } from './routes/admin/dead-letters';
 import { destinationStatusRoutes } from './routes/admin/destination-status';
 import { destinationRoutes } from './routes/admin/destinations';
+import { tenantOperationsRoutes } from './routes/admin/tenant-operations';
 import { tenantRoutes } from './routes/admin/tenants';
 import { EventHandlers } from './routes/event-handlers';
 import { eventFastPath } from './event-fast-path';
@@ -70,6 +71,7 @@ export function createApp(deps: IngestDeps): Ingest {
     '/admin/v1',
     requireAdmin(deps.adminToken),
     tenantRoutes({ db: deps.db, auth }),
+    tenantOperationsRoutes({ ...deps, auth, tenantDestinations }),
     destinationStatusRoutes({ db: deps.db, redis: deps.redis, prefix: deps.producer.prefix }),
     destinationRoutes({ ...deps, tenantDestinations }),
     deadLetterRoutes(deps),

@@ -6,3 +6,4 @@ export * from './records';
 export * from './fleet-queries';
 export * from './reencrypt-config';
 export * from './reencrypt-destinations';
+export * from './tenant-queries';

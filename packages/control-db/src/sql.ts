@@ -23,11 +23,22 @@ export const INSERT_WRITE_KEY = `
 export const REVOKE_WRITE_KEY = `
   UPDATE write_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING id`;
 
-/** The tenant a live write key belongs to, with its rate limit. */
+/**
+ * The tenant a live write key belongs to, with its rate limit; and the key's
+ * `last_used_at`, written only when it is a minute old or more, so a busy key
+ * costs one small UPDATE a minute (ingest runs this once per cache expiry,
+ * not per request).
+ */
 export const SELECT_TENANT_BY_KEY_HASH = `
-  SELECT k.id AS key_id, t.id AS tenant_id, t.rate_limit_per_sec
-    FROM write_keys k JOIN tenants t ON t.id = k.tenant_id
-   WHERE k.key_hash = $1 AND k.revoked_at IS NULL`;
+  WITH owner AS (
+    SELECT k.id AS key_id, t.id AS tenant_id, t.rate_limit_per_sec, k.last_used_at
+      FROM write_keys k JOIN tenants t ON t.id = k.tenant_id
+     WHERE k.key_hash = $1 AND k.revoked_at IS NULL),
+  touched AS (
+    UPDATE write_keys SET last_used_at = now()
+     WHERE id = (SELECT key_id FROM owner)
+       AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute'))
+  SELECT key_id, tenant_id, rate_limit_per_sec FROM owner`;
 
 const DESTINATION_COLUMNS = `id, tenant_id, type, name, config, secrets_ciphertext, paused_at, paused_reason,
   paused_message, created_at, updated_at`;

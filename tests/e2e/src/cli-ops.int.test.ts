@@ -1,13 +1,17 @@
 /**
  * The operator's CLI commands (docs/operations.md), run as the built
  * `pushrail` (apps/cli/dist/main.js) against a running stack: destination
- * status and the list's state columns.
+ * status and the list's state columns, destinations update, tenants list and
+ * delete, write-key lists, --version, --yes on commands that drop data, and
+ * redrive by filter in chunks.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { waitFor } from '@pushrail/testing';
-import { ADMIN_TOKEN, Pipeline, seedEvent } from './pipeline';
+import { ADMIN_TOKEN, Pipeline, queueJobTotal, seedEvent } from './pipeline';
 
 const CLI = path.resolve(__dirname, '../../../apps/cli/dist/main.js');
 
@@ -76,6 +80,89 @@ describe('pushrail CLI: operating commands', () => {
       const result = await pushrail(['destinations', 'status', '00000000-0000-4000-8000-000000000000']);
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(/^pushrail: [^\n]*no such destination[^\n]*\n$/);
+    });
+  });
+
+  describe('everyday operator commands', () => {
+    it('prints its version', async () => {
+      const version = JSON.parse(readFileSync(path.resolve(__dirname, '../../../apps/cli/package.json'), 'utf8')).version as string;
+      expect(await pushrail(['--version'])).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    });
+
+    it('updates a destination with --set, validated like a create', async () => {
+      const updated = await pushrailJson(['destinations', 'update', pipeline.destinationId, '--set', 'batchSize=250', '--set', 'name=Orders DB']);
+      expect(updated).toMatchObject({ id: pipeline.destinationId, name: 'Orders DB', config: { batchSize: 250 } });
+      const refused = await pushrail(['destinations', 'update', pipeline.destinationId, '--set', 'batchSize=500000']);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/^pushrail: [^\n]*batchSize[^\n]*\n$/);
+      const empty = await pushrail(['destinations', 'update', pipeline.destinationId]);
+      expect(empty.code).toBe(2);
+    });
+
+    it('lists tenants a page at a time, and a tenant\'s write keys under write-keys and keys', async () => {
+      const page = await pushrailJson(['tenants', 'list', '--limit', '1']);
+      expect(page.items).toHaveLength(1);
+      const all = await pushrailJson(['tenants', 'list', '--limit', '1', '--all']);
+      expect(all.items.map((t: { id: string }) => t.id)).toContain(pipeline.tenantId);
+      expect(all.nextCursor).toBeNull();
+      const table = await pushrail(['tenants', 'list']);
+      expect(table.stdout).toMatch(/│ id\s+│ name\s+│ rate limit\s+│ created\s+│/);
+
+      for (const group of ['write-keys', 'keys']) {
+        const keys = await pushrail([group, 'list', pipeline.tenantId]);
+        expect(keys.code).toBe(0);
+        expect(keys.stdout).toMatch(/│ id\s+│ prefix\s+│ created\s+│ last used\s+│ state\s+│/);
+        expect(keys.stdout).toContain('active');
+        expect(keys.stdout).not.toContain(pipeline.writeKey);
+      }
+      const unknown = await pushrail(['keys', 'list', randomUUID()]);
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toMatch(/no such tenant/);
+    });
+
+    it('deletes a tenant only with --yes, and drops queued events only with --force, naming them first', async () => {
+      const tenant = await pipeline.admin('POST', '/admin/v1/tenants', { name: 'Churned' });
+      const tenantId: string = tenant.body.id;
+      const key = (await pipeline.admin('POST', `/admin/v1/tenants/${tenantId}/write-keys`)).body.key as string;
+      const destination = await pipeline.admin('POST', '/admin/v1/destinations', { tenantId, ...pipeline.destinationConfig({ name: 'Churned DB' }) });
+      expect((await pipeline.admin('POST', `/admin/v1/destinations/${destination.body.id}/pause`)).status).toBe(200);
+      expect((await pipeline.postEvent(seedEvent({ idempotencyKey: 'churned' }), key)).status).toBe(202);
+
+      const unconfirmed = await pushrail(['tenants', 'delete', tenantId]);
+      expect(unconfirmed.code).toBe(2);
+      expect(unconfirmed.stderr).toMatch(/pass --yes/);
+      const queued = await pushrail(['tenants', 'delete', tenantId, '--yes']);
+      expect(queued.code).toBe(1);
+      expect(queued.stderr).toMatch(new RegExp(`^pushrail: [^\\n]*${destination.body.id} \\(Churned DB\\): 1 queued job[^\\n]*\\n$`));
+      expect((await pipeline.admin('GET', `/admin/v1/tenants/${tenantId}`)).status).toBe(200);
+
+      expect(await pushrail(['tenants', 'delete', tenantId, '--yes', '--force'])).toEqual({ code: 0, stdout: `deleted tenant ${tenantId}\n`, stderr: '' });
+      expect((await pipeline.postEvent(seedEvent(), key)).status).toBe(401);
+      expect(await queueJobTotal(pipeline, destination.body.id)).toBe(0);
+    });
+
+    it('redrives by filter in chunks of at most 1,000 ids, every pending dead letter once', async () => {
+      const now = new Date();
+      const events = Array.from({ length: 1_200 }, (_, i) => ({ id: randomUUID(), receivedAt: Date.now(), event: seedEvent({ idempotencyKey: `cli-filter-${i}` }) }));
+      await pipeline.db.insertDeadLetters(
+        events.map((queued) => ({
+          destinationId: pipeline.destinationId,
+          eventId: queued.id,
+          jobId: 'cli-filter-job',
+          eventJson: JSON.stringify(queued),
+          errorKind: 'permanent' as const,
+          errorCode: '42P01',
+          errorMessage: 'relation does not exist',
+          attempts: 1,
+          firstFailedAt: now,
+          lastFailedAt: now,
+        })),
+      );
+      const result = await pushrail(['dead-letters', 'redrive', '--destination', pipeline.destinationId, '--error-kind', 'permanent']);
+      expect(result).toEqual({ code: 0, stdout: `redriven 1200 dead letters of destination ${pipeline.destinationId}\n`, stderr: '' });
+      const again = await pushrailJson(['dead-letters', 'redrive', '--destination', pipeline.destinationId]);
+      expect(again).toMatchObject({ requested: 0, redriven: 0 });
+      await waitFor(async () => (await pipeline.rowCount()) >= 1_202, { description: 'the 1,200 redriven events delivered', timeoutMs: 30_000 });
     });
   });
 });

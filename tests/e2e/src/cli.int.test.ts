@@ -141,7 +141,12 @@ describe('pushrail CLI against a running stack', () => {
     });
 
     it('deletes a destination', async () => {
-      const result = await pushrail(['destinations', 'delete', destinationId]);
+      // It drops data: without --yes and without a terminal to ask at, nothing happens.
+      const unconfirmed = await pushrail(['destinations', 'delete', destinationId]);
+      expect(unconfirmed.code).toBe(2);
+      expect(unconfirmed.stderr).toMatch(/^pushrail: [^\n]*pass --yes to confirm\n$/);
+      expect((await pipeline.admin('GET', `/admin/v1/destinations/${destinationId}`)).status).toBe(200);
+      const result = await pushrail(['destinations', 'delete', destinationId, '--yes']);
       expect(result).toEqual({ code: 0, stdout: `deleted destination ${destinationId}\n`, stderr: '' });
       expect((await pipeline.admin('GET', `/admin/v1/destinations/${destinationId}`)).status).toBe(404);
     });

@@ -159,20 +159,19 @@ export function registerDeadLetters(program: Command, ctx: CliContext): void {
         throw new UsageError('--error-kind, --since and --until narrow --destination; they cannot be used with --ids');
       }
       const client = ctx.client(command);
+      // A bar only when there is more than one request to wait for.
+      const progressFor = (total: number) => (total > REDRIVE_CHUNK ? progressBar(ctx.output.streams.stderr, total, 'redriving') : NO_PROGRESS);
       if (options.ids !== undefined) {
-        // A bar only when there is more than one request to wait for.
-        const progress = options.ids.length > REDRIVE_CHUNK ? progressBar(ctx.output.streams.stderr, options.ids.length, 'redriving') : NO_PROGRESS;
-        const result = await redriveByIds(client, options.ids, progress);
+        const result = await redriveByIds(client, options.ids, progressFor(options.ids.length));
         if (options.json) ctx.output.json(result);
         else ctx.output.line(`redriven ${result.redriven} of ${count(result.requested, 'dead letter')}${describeLeftOver(result)}`);
         return;
       }
-      const result = await redriveByFilter(client, {
-        destinationId: options.destination!,
-        errorKind: options.errorKind,
-        since: options.since,
-        until: options.until,
-      });
+      const result = await redriveByFilter(
+        client,
+        { destinationId: options.destination!, errorKind: options.errorKind, since: options.since, until: options.until },
+        progressFor,
+      );
       if (options.json) ctx.output.json(result);
       else ctx.output.line(`redriven ${count(result.redriven, 'dead letter')} of destination ${options.destination!}${describeLeftOver(result)}`);
     });

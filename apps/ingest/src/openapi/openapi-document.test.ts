@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import { deadLetterRoutes } from '../routes/admin/dead-letters';
 import { destinationRoutes } from '../routes/admin/destinations';
 import { destinationStatusRoutes } from '../routes/admin/destination-status';
+import { tenantOperationsRoutes } from '../routes/admin/tenant-operations';
 import { tenantRoutes } from '../routes/admin/tenants';
 import { healthRoutes } from '../routes/health';
 import { openApiRoutes } from '../routes/openapi';
@@ -38,7 +39,10 @@ const DESIGN_ROUTES = [
   'POST /segment/v1/group',
   'POST /segment/v1/alias',
   'POST /admin/v1/tenants',
+  'GET /admin/v1/tenants',
   'GET /admin/v1/tenants/{id}',
+  'GET /admin/v1/tenants/{id}/write-keys',
+  'DELETE /admin/v1/tenants/{id}',
   'PATCH /admin/v1/tenants/{id}',
   'POST /admin/v1/tenants/{id}/write-keys',
   'DELETE /admin/v1/write-keys/{id}',
@@ -92,6 +96,7 @@ describe('the OpenAPI document', () => {
       ...expressRoutes('/admin/v1', destinationRoutes(deps)),
       ...expressRoutes('/admin/v1', deadLetterRoutes(deps)),
       ...expressRoutes('/admin/v1', destinationStatusRoutes(deps)),
+      ...expressRoutes('/admin/v1', tenantOperationsRoutes(deps)),
     ];
     expect(routes.length).toBeGreaterThan(15);
     expect(routes.filter((r) => !documented.has(r))).toEqual([]);
@@ -171,7 +176,7 @@ describe('the OpenAPI document', () => {
     const schemas = document.components.schemas as Record<string, { properties: Record<string, { items?: unknown }> }>;
     expect(schemas.BatchRequest!.properties.events!.items).toEqual({ $ref: '#/components/schemas/EventEnvelope' });
     const error = schemas.Error!.properties.error as unknown as { properties: Record<string, unknown>; required: string[] };
-    expect(Object.keys(error.properties)).toEqual(['code', 'message', 'issues', 'invalidEvents', 'requestId']);
+    expect(Object.keys(error.properties)).toEqual(['code', 'message', 'issues', 'invalidEvents', 'queued', 'requestId']);
     expect(error.required).toEqual(['code', 'message', 'requestId']);
     expect(Object.keys(document.components.securitySchemes).sort()).toEqual(['adminToken', 'segmentWriteKey', 'writeKey']);
   });

@@ -22,6 +22,7 @@ import {
   patchDestinationBody,
 } from '../routes/admin/destination-schemas';
 import { destinationStatusResponse } from '../routes/admin/destination-status-schemas';
+import { deleteTenantQuery, tenantListQuery, tenantListResponse, writeKeyListResponse } from '../routes/admin/tenant-operations-schemas';
 import { createTenantBody, patchTenantBody, tenantResponse, writeKeyCreatedResponse } from '../routes/admin/tenant-schemas';
 import { batchAcceptedResponse, eventAcceptedResponse } from '../routes/event-schemas';
 import { healthResponse, readinessResponse } from '../routes/health-schemas';
@@ -59,6 +60,8 @@ export const RESPONSE_SCHEMAS = {
   Readiness: readinessResponse,
   Tenant: tenantResponse,
   WriteKeyCreated: writeKeyCreatedResponse,
+  TenantList: tenantListResponse,
+  WriteKeyList: writeKeyListResponse,
   DestinationConfig: destinationConfigSchema,
   Destination: destinationResponse,
   DestinationList: destinationListResponse,
@@ -315,6 +318,48 @@ export const ROUTES: readonly RouteSpec[] = [
     auth: 'adminToken',
     pathParams: { id: tenantId },
     responses: { 201: { description: 'Created; `key` is shown this once', json: 'WriteKeyCreated' }, ...ADMIN, 404: notFound('tenant') },
+  },
+  {
+    method: 'get',
+    path: '/admin/v1/tenants',
+    operationId: 'listTenants',
+    summary: 'List tenants',
+    description: 'In the order they were created, a page at a time.',
+    tag: 'tenants',
+    auth: 'adminToken',
+    query: tenantListQuery,
+    responses: { 200: { description: 'A page of tenants', json: 'TenantList' }, 400: badQuery('The query is invalid'), ...ADMIN },
+  },
+  {
+    method: 'get',
+    path: '/admin/v1/tenants/{id}/write-keys',
+    operationId: 'listWriteKeys',
+    summary: "List a tenant's write keys",
+    description: 'Id, prefix, when created, last used (to the minute) and revoked; never the key.',
+    tag: 'tenants',
+    auth: 'adminToken',
+    pathParams: { id: tenantId },
+    responses: { 200: { description: 'The keys, oldest first', json: 'WriteKeyList' }, ...ADMIN, 404: notFound('tenant') },
+  },
+  {
+    method: 'delete',
+    path: '/admin/v1/tenants/{id}',
+    operationId: 'deleteTenant',
+    summary: 'Delete a tenant',
+    description:
+      'Its write keys stop working at once (within 0.5 s on other ingest processes); its destinations and their dead letters are deleted. Events still queued for its destinations are dropped only with `force=true`; without it such a delete answers 409 naming each destination and its queued jobs.',
+    tag: 'tenants',
+    auth: 'adminToken',
+    pathParams: { id: tenantId },
+    query: deleteTenantQuery,
+    responses: {
+      204: { description: 'Deleted' },
+      400: badQuery('The query is invalid'),
+      ...ADMIN,
+      404: notFound('tenant'),
+      409: error('Events are still queued for its destinations (`queued` names each); nothing was deleted'),
+      503: QUEUE_DOWN,
+    },
   },
   {
     method: 'delete',
