@@ -7,3 +7,4 @@ export * from './fleet-queries';
 export * from './reencrypt-config';
 export * from './reencrypt-destinations';
 export * from './tenant-queries';
+export * from './migration-status-text';

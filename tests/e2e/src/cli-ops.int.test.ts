@@ -24,8 +24,8 @@ interface CliResult {
 describe('pushrail CLI: operating commands', () => {
   let pipeline: Pipeline;
 
-  function pushrail(args: string[], input?: string): Promise<CliResult> {
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME, PUSHRAIL_URL: pipeline.baseUrl, PUSHRAIL_ADMIN_TOKEN: ADMIN_TOKEN };
+  function pushrail(args: string[], input?: string, extraEnv: Record<string, string> = {}): Promise<CliResult> {
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, PUSHRAIL_URL: pipeline.baseUrl, PUSHRAIL_ADMIN_TOKEN: ADMIN_TOKEN, ...extraEnv };
     return new Promise((resolve) => {
       const child = execFile(process.execPath, [CLI, ...args], { env, timeout: 30_000 }, (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
@@ -87,6 +87,13 @@ describe('pushrail CLI: operating commands', () => {
     it('prints its version', async () => {
       const version = JSON.parse(readFileSync(path.resolve(__dirname, '../../../apps/cli/package.json'), 'utf8')).version as string;
       expect(await pushrail(['--version'])).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    });
+
+    it('lists the control database migrations with migrate --status', async () => {
+      const status = await pushrail(['migrate', '--status'], undefined, { DATABASE_URL: pipeline.controlDatabase.url });
+      expect(status.code).toBe(0);
+      expect(status.stdout).toMatch(/^000001  applied /m);
+      expect(status.stdout).toMatch(/^\d+ applied, 0 pending$/m);
     });
 
     it('updates a destination with --set, validated like a create', async () => {
