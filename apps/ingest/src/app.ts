@@ -8,6 +8,7 @@ import { BULL_BOARD_PATH, bullBoardRouter } from './bull-board';
 import { registerFleetGauges } from './fleet-metrics';
 import { EventIntake } from './event-intake';
 import { errorHandler, MAX_BODY_BYTES, notFoundHandler, requireJsonIfBody } from './http-errors';
+import { deadLetterDiscardRoutes } from './routes/admin/dead-letter-discard';
 import { deadLetterRoutes } from './routes/admin/dead-letters';
 import { destinationStatusRoutes } from './routes/admin/destination-status';
 import { destinationRoutes } from './routes/admin/destinations';
@@ -75,6 +76,7 @@ export function createApp(deps: IngestDeps): Ingest {
     destinationStatusRoutes({ db: deps.db, redis: deps.redis, prefix: deps.producer.prefix }),
     destinationRoutes({ ...deps, tenantDestinations }),
     deadLetterRoutes(deps),
+    deadLetterDiscardRoutes(deps),
   );
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

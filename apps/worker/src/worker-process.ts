@@ -50,7 +50,7 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions) {
   const deadLetters = new DeadLetterSink(deps.db, deps.metrics, stats);
   const logger = deps.logger.child({ workerId });
   const sweeper = new DeadLetterSweeper(
-    { db: deps.db, redis: deps.redis, prefix: deps.prefix, deadLetters, logger },
+    { db: deps.db, redis: deps.redis, prefix: deps.prefix, deadLetters, logger, retentionMs: options.deadLetterRetentionMs },
     options.sweepIntervalMs,
   );
   const audit = new WorkIndexAudit({ db: deps.db, redis: deps.redis, prefix: deps.prefix, logger }, options.sweepIntervalMs);

@@ -8,3 +8,4 @@ export * from './reencrypt-config';
 export * from './reencrypt-destinations';
 export * from './tenant-queries';
 export * from './migration-status-text';
+export * from './dead-letter-retention';

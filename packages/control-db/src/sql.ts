@@ -82,7 +82,7 @@ export const SOFT_DELETE_DESTINATION = `
 
 /** The columns of a dead letter's summary (listings); the full row adds its job and event text. */
 export const DEAD_LETTER_SUMMARY_COLUMNS = `id, destination_id, event_id, error_kind, error_code, error_message, attempts,
-  first_failed_at, last_failed_at, dead_lettered_at, redriven_at`;
+  first_failed_at, last_failed_at, dead_lettered_at, redriven_at, discarded_at`;
 
 export const DEAD_LETTER_COLUMNS = `${DEAD_LETTER_SUMMARY_COLUMNS}, job_id, event_json`;
 
@@ -97,4 +97,4 @@ export const INSERT_DEAD_LETTERS = `
 export const SELECT_DEAD_LETTER = `SELECT ${DEAD_LETTER_COLUMNS} FROM dead_letters WHERE id = $1`;
 
 export const MARK_DEAD_LETTERS_REDRIVEN = `
-  UPDATE dead_letters SET redriven_at = now() WHERE id = ANY($1::bigint[]) AND redriven_at IS NULL RETURNING id`;
+  UPDATE dead_letters SET redriven_at = now() WHERE id = ANY($1::bigint[]) AND redriven_at IS NULL AND discarded_at IS NULL RETURNING id`;

@@ -148,6 +148,41 @@ describe('pushrail CLI: operating commands', () => {
       expect(await queueJobTotal(pipeline, destination.body.id)).toBe(0);
     });
 
+    it('discards dead letters only with --yes, by ids and by filter', async () => {
+      const now = new Date();
+      const queued = Array.from({ length: 3 }, (_, i) => ({ id: randomUUID(), receivedAt: Date.now(), event: seedEvent({ idempotencyKey: `cli-discard-${i}` }) }));
+      await pipeline.db.insertDeadLetters(
+        queued.map((q, i) => ({
+          destinationId: pipeline.destinationId,
+          eventId: q.id,
+          jobId: 'cli-discard-job',
+          eventJson: JSON.stringify(q),
+          errorKind: i === 0 ? ('permanent' as const) : ('bad_row' as const),
+          errorCode: null,
+          errorMessage: 'refused',
+          attempts: 1,
+          firstFailedAt: now,
+          lastFailedAt: now,
+        })),
+      );
+      const listed = await pushrailJson(['dead-letters', 'list', '--destination', pipeline.destinationId, '--status', 'pending', '--all']);
+      const ids = (listed.items as Array<{ id: string; eventId: string; errorKind: string }>).filter((d) => queued.some((q) => q.id === d.eventId));
+      const permanent = ids.find((d) => d.errorKind === 'permanent')!.id;
+
+      const unconfirmed = await pushrail(['dead-letters', 'discard', '--ids', permanent]);
+      expect(unconfirmed.code).toBe(2);
+      expect(unconfirmed.stderr).toMatch(/pass --yes/);
+      expect(await pushrail(['dead-letters', 'discard', '--ids', `${permanent},999999999`, '--yes'])).toEqual({
+        code: 0,
+        stdout: 'discarded 1 dead letter; 1 not found\n',
+        stderr: '',
+      });
+      const byFilter = await pushrail(['dead-letters', 'discard', '--destination', pipeline.destinationId, '--error-kind', 'bad_row', '--yes']);
+      expect(byFilter).toEqual({ code: 0, stdout: 'discarded 2 dead letters\n', stderr: '' });
+      const discarded = await pushrailJson(['dead-letters', 'list', '--destination', pipeline.destinationId, '--status', 'discarded', '--all']);
+      expect(discarded.items.filter((d: { eventId: string }) => queued.some((q) => q.id === d.eventId))).toHaveLength(3);
+    });
+
     it('redrives by filter in chunks of at most 1,000 ids, every pending dead letter once', async () => {
       const now = new Date();
       const events = Array.from({ length: 1_200 }, (_, i) => ({ id: randomUUID(), receivedAt: Date.now(), event: seedEvent({ idempotencyKey: `cli-filter-${i}` }) }));

@@ -213,6 +213,9 @@ describe('every response of the OpenAPI document, from real requests (Redis kill
     expect(byIds.body).toMatchObject({ redriven: 1, notFound: 1 });
     expectStatus(await pipeline.admin('POST', '/admin/v1/dead-letters/redrive', { destinationId: pipeline.destinationId }), 202, 'redrive by destination');
     expectStatus(await pipeline.admin('POST', '/admin/v1/dead-letters/redrive', {}), 400, 'redrive of nothing');
+    expectStatus(await pipeline.admin('DELETE', '/admin/v1/dead-letters', { ids: [page.body.items[0].id] }), 200, 'discard by ids');
+    expectStatus(await pipeline.admin('DELETE', '/admin/v1/dead-letters', { destinationId: pipeline.destinationId }), 200, 'discard by destination');
+    expectStatus(await pipeline.admin('DELETE', '/admin/v1/dead-letters', {}), 400, 'discard of nothing');
   });
 
   it('answers the operator routes: Bull Board as HTML, metrics as text, health, readiness and this document', async () => {

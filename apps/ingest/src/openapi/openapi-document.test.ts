@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import { deadLetterRoutes } from '../routes/admin/dead-letters';
 import { destinationRoutes } from '../routes/admin/destinations';
 import { destinationStatusRoutes } from '../routes/admin/destination-status';
+import { deadLetterDiscardRoutes } from '../routes/admin/dead-letter-discard';
 import { tenantOperationsRoutes } from '../routes/admin/tenant-operations';
 import { tenantRoutes } from '../routes/admin/tenants';
 import { healthRoutes } from '../routes/health';
@@ -59,6 +60,7 @@ const DESIGN_ROUTES = [
   'GET /admin/v1/dead-letters',
   'GET /admin/v1/dead-letters/{id}',
   'POST /admin/v1/dead-letters/redrive',
+  'DELETE /admin/v1/dead-letters',
   'GET /admin/queues',
   'GET /metrics',
   'GET /healthz',
@@ -97,6 +99,7 @@ describe('the OpenAPI document', () => {
       ...expressRoutes('/admin/v1', deadLetterRoutes(deps)),
       ...expressRoutes('/admin/v1', destinationStatusRoutes(deps)),
       ...expressRoutes('/admin/v1', tenantOperationsRoutes(deps)),
+      ...expressRoutes('/admin/v1', deadLetterDiscardRoutes(deps)),
     ];
     expect(routes.length).toBeGreaterThan(15);
     expect(routes.filter((r) => !documented.has(r))).toEqual([]);
@@ -128,6 +131,7 @@ describe('the OpenAPI document', () => {
   test('every operation with a JSON body answers 400, 413 and 415 in the Error shape', () => {
     const withBody = operations.filter((o) => o.op.requestBody !== undefined);
     expect(withBody.map((o) => o.route).sort()).toEqual([
+      'DELETE /admin/v1/dead-letters',
       'PATCH /admin/v1/destinations/{id}',
       'PATCH /admin/v1/tenants/{id}',
       'POST /admin/v1/dead-letters/redrive',

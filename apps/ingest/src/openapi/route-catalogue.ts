@@ -21,6 +21,7 @@ import {
   eventTypeQuery,
   patchDestinationBody,
 } from '../routes/admin/destination-schemas';
+import { discardResponse } from '../routes/admin/dead-letter-discard-schemas';
 import { destinationStatusResponse } from '../routes/admin/destination-status-schemas';
 import { deleteTenantQuery, tenantListQuery, tenantListResponse, writeKeyListResponse } from '../routes/admin/tenant-operations-schemas';
 import { createTenantBody, patchTenantBody, tenantResponse, writeKeyCreatedResponse } from '../routes/admin/tenant-schemas';
@@ -73,6 +74,7 @@ export const RESPONSE_SCHEMAS = {
   RedriveOutcome: redriveOutcomeResponse,
   RedriveByIdsOutcome: redriveByIdsOutcomeResponse,
   RedriveResult: redriveResponse,
+  DiscardResult: discardResponse,
   OpenApiDocument: openApiDocumentResponse,
   SegmentAccepted: segmentAcceptedResponse,
 } satisfies Record<string, z.ZodType>;
@@ -554,6 +556,23 @@ export const ROUTES: readonly RouteSpec[] = [
     body: 'RedriveRequest',
     responses: {
       202: { description: 'Enqueued again (RedriveByIdsOutcome for a redrive by ids)', json: 'RedriveResult' },
+      400: badRequest('The body is invalid'),
+      ...ADMIN,
+      ...JSON_BODY,
+    },
+  },
+  {
+    method: 'delete',
+    path: '/admin/v1/dead-letters',
+    operationId: 'discardDeadLetters',
+    summary: 'Discard dead letters',
+    description:
+      'By ids, or by destination with optional error kind and time range (the body of a redrive). Only pending dead letters are discarded: a discarded one is never redriven, and it is deleted, like a redriven one, PUSHRAIL_DEAD_LETTER_RETENTION_DAYS after (default 30).',
+    tag: 'dead-letters',
+    auth: 'adminToken',
+    body: 'RedriveRequest',
+    responses: {
+      200: { description: 'How many were discarded (and, by ids, what was left alone)', json: 'DiscardResult' },
       400: badRequest('The body is invalid'),
       ...ADMIN,
       ...JSON_BODY,

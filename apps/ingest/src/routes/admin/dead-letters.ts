@@ -38,6 +38,7 @@ function deadLetterSummaryView(d: DeadLetterSummary): DeadLetterSummaryResponse 
     lastFailedAt: d.lastFailedAt.toISOString(),
     deadLetteredAt: d.deadLetteredAt.toISOString(),
     redrivenAt: timeOrNull(d.redrivenAt),
+    discardedAt: timeOrNull(d.discardedAt),
   };
 }
 
