@@ -51,8 +51,8 @@ describe('loadWorkerConfig', () => {
   });
 
   it('keeps dead letters 30 days after they are resolved unless PUSHRAIL_DEAD_LETTER_RETENTION_DAYS says otherwise', () => {
-    expect(loadWorkerConfig(good).deadLetterRetentionMs).toBe(30 * 86_400_000);
-    expect(loadWorkerConfig({ ...good, PUSHRAIL_DEAD_LETTER_RETENTION_DAYS: '7' }).deadLetterRetentionMs).toBe(7 * 86_400_000);
+    expect(loadWorkerConfig(good).tuning.deadLetterRetentionMs).toBe(30 * 86_400_000);
+    expect(loadWorkerConfig({ ...good, PUSHRAIL_DEAD_LETTER_RETENTION_DAYS: '7' }).tuning.deadLetterRetentionMs).toBe(7 * 86_400_000);
     for (const bad of ['0', '-1', 'forever', '5000']) {
       expect(() => loadWorkerConfig({ ...good, PUSHRAIL_DEAD_LETTER_RETENTION_DAYS: bad })).toThrow(/PUSHRAIL_DEAD_LETTER_RETENTION_DAYS/);
     }

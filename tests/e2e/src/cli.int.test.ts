@@ -97,8 +97,10 @@ describe('pushrail CLI against a running stack', () => {
     it('lists destinations as a table and as JSON, and by tenant', async () => {
       const table = await pushrail(['destinations', 'list']);
       expect(table.code).toBe(0);
-      expect(table.stdout).toMatch(/│ id\s+│ name\s+│ tenant\s+│ type\s+│ database\s+│ table\s+│ state\s+│/);
-      expect(table.stdout).toMatch(new RegExp(`│ ${destinationId} │ CLI Postgres\\s+│ ${pipeline.tenantId} │ POSTGRES\\s+│ [^│]+│ pushrail\\.events\\s+│ active\\s+│`));
+      expect(table.stdout).toMatch(/│ id\s+│ name\s+│ tenant\s+│ type\s+│ database\s+│ table\s+│ state\s+│ depth\s+│ last delivery\s+│/);
+      expect(table.stdout).toMatch(
+        new RegExp(`│ ${destinationId} │ CLI Postgres\\s+│ ${pipeline.tenantId} │ POSTGRES\\s+│ [^│]+│ pushrail\\.events\\s+│ active\\s+│ \\d+\\s+│ [^│]+│`),
+      );
       expect(table.stdout).toContain(pipeline.destinationId);
 
       const listed = await pushrailJson(['destinations', 'list', '--tenant', pipeline.tenantId]);
