@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger, PushrailMetrics } from '@pushrail/observability';
 import type { Express, Request } from 'express';
-import { pinoHttp } from 'pino-http';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id';
 
 /** Longest URL an access-log line carries, in characters (a hostile path must not flood the log). */
@@ -51,59 +50,58 @@ function mountPathOf(url: string, routePath: string): string {
 }
 
 /** Status label of a request whose client went away before its answer was sent (nginx's convention). */
-const CLIENT_CLOSED = '499';
+const CLIENT_CLOSED = 499;
 
 /**
  * Every HTTP request of ingest, the event fast path included: gives it a
  * request id (the caller's `X-Request-Id` when sane, else a UUID), returns it
  * in the `X-Request-Id` header, counts it in `pushrail_http_requests_total`
  * and `pushrail_http_request_duration_seconds` by route template, and writes
- * one access-log line (pino-http, on the process's logger, so the same
- * redaction applies; headers are never logged). Wraps `app.handle` like
- * mountBeforeExpress, outside it, so nothing answers unobserved.
+ * one access-log line on the process's logger (so the same redaction
+ * applies; headers are never logged): `info`, or `error` for a 5xx. Wraps
+ * `app.handle` like mountBeforeExpress, outside it, so nothing answers
+ * unobserved.
+ *
+ * One `logger[level]` call when the answer is sent, not pino-http: pino-http
+ * makes two child loggers per request, serialising the request into each,
+ * whether or not the line is written, on a path (`POST /v1/events`) where
+ * ingest spends a few microseconds per event (bench/RESULTS.md).
  */
 export function observeRequests(app: Express, deps: { logger: Logger; metrics: PushrailMetrics }): void {
-  const accessLog = pinoHttp({
-    logger: deps.logger,
-    // The id is set before pino-http sees the request; this only runs if it was not.
-    genReqId: (req) => (req as Observed).id ?? requestIdFrom(req.headers['x-request-id']),
-    quietReqLogger: true,
-    wrapSerializers: false,
-    customAttributeKeys: { reqId: 'requestId', responseTime: 'durationMs' },
-    serializers: {
-      req: (req: IncomingMessage & { originalUrl?: string }) => ({
-        method: req.method,
-        url: (req.originalUrl ?? req.url ?? '').slice(0, MAX_LOGGED_URL),
-        remoteAddress: req.socket?.remoteAddress,
-      }),
-      res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
-    },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
-    customSuccessMessage: () => 'request completed',
-    customErrorMessage: () => 'request failed',
-    customSuccessObject: (req, _res, fields) => ({ ...fields, route: routeTemplateOf(req) }),
-    customErrorObject: (req, _res, _err, fields) => ({ ...fields, route: routeTemplateOf(req) }),
-  });
-
+  const { logger, metrics } = deps;
   const handle = (app as unknown as { handle: (req: IncomingMessage, res: ServerResponse, next?: unknown) => void }).handle.bind(app);
   (app as unknown as { handle: typeof handle }).handle = (req, res, next) => {
     const started = performance.now();
     const id = requestIdFrom(req.headers['x-request-id']);
     (req as Observed).id = id;
     res.setHeader(REQUEST_ID_HEADER, id);
-    let counted = false;
-    const count = () => {
-      if (counted) return;
-      counted = true;
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
       const route = routeTemplateOf(req);
       const method = req.method ?? 'UNKNOWN';
-      deps.metrics.httpRequests.inc({ route, method, status: res.writableFinished ? String(res.statusCode) : CLIENT_CLOSED });
-      deps.metrics.httpDuration.observe({ route, method }, (performance.now() - started) / 1000);
+      const status = res.writableFinished ? res.statusCode : CLIENT_CLOSED;
+      const seconds = (performance.now() - started) / 1000;
+      metrics.httpRequests.inc({ route, method, status: String(status) });
+      metrics.httpDuration.observe({ route, method }, seconds);
+      const failed = res.writableFinished && res.statusCode >= 500;
+      const level = failed ? 'error' : 'info';
+      if (!logger.isLevelEnabled(level)) return;
+      const url = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '';
+      logger[level](
+        {
+          requestId: id,
+          req: { method, url: url.slice(0, MAX_LOGGED_URL), remoteAddress: req.socket?.remoteAddress },
+          res: { statusCode: status },
+          durationMs: Math.round(seconds * 1000),
+          route,
+        },
+        failed ? 'request failed' : res.writableFinished ? 'request completed' : 'request aborted',
+      );
     };
-    // Registered before pino-http's own listeners, so the route is settled before its line is written.
-    res.once('finish', count);
-    res.once('close', count);
-    accessLog(req, res);
+    res.once('finish', finish);
+    res.once('close', finish);
     handle(req, res, next);
   };
 }
