@@ -37,9 +37,11 @@ const PLAIN_METRICS = [
   'pushrail_destination_paused',
   'pushrail_dead_letters',
   'pushrail_destination_connections_max',
+  'pushrail_destination_info',
+  'pushrail_http_requests_total',
 ];
 /** Histograms: only their `_bucket`, `_sum` and `_count` series exist. */
-const HISTOGRAMS = ['pushrail_batch_size', 'pushrail_delivery_latency_seconds'];
+const HISTOGRAMS = ['pushrail_batch_size', 'pushrail_delivery_latency_seconds', 'pushrail_http_request_duration_seconds'];
 /** Every series name a query may use (`up` is Prometheus's own). */
 const KNOWN_SERIES = new Set([
   ...PLAIN_METRICS,
@@ -77,6 +79,7 @@ const REQUIRED_ALERTS = [
   'IngestDown',
   'WorkerDown',
   'QueueBacklogGrowing',
+  'Ingest5xxRateHigh',
 ];
 
 // ----------------------------------------------------------------- helpers
@@ -351,6 +354,28 @@ describe('Prometheus', () => {
         ],
       },
       {
+        name: 'Ingest5xxRateHigh per route: 2 % 5xx fires, 0.5 % does not, 2 of 3 requests at a trickle does not',
+        interval: '1m',
+        input_series: [
+          // Two ingest processes, each counting its own answers of the same route.
+          { series: 'pushrail_http_requests_total{instance="i1",route="/v1/events",method="POST",status="202"}', values: '0+4900x20' },
+          { series: 'pushrail_http_requests_total{instance="i1",route="/v1/events",method="POST",status="503"}', values: '0+100x20' },
+          { series: 'pushrail_http_requests_total{instance="i2",route="/v1/events",method="POST",status="202"}', values: '0+4900x20' },
+          { series: 'pushrail_http_requests_total{instance="i2",route="/v1/events",method="POST",status="503"}', values: '0+100x20' },
+          { series: 'pushrail_http_requests_total{instance="i1",route="/v1/batch",method="POST",status="202"}', values: '0+9950x20' },
+          { series: 'pushrail_http_requests_total{instance="i1",route="/v1/batch",method="POST",status="500"}', values: '0+50x20' },
+          { series: 'pushrail_http_requests_total{instance="i1",route="/admin/v1/tenants",method="GET",status="200"}', values: '0+1x20' },
+          { series: 'pushrail_http_requests_total{instance="i1",route="/admin/v1/tenants",method="GET",status="500"}', values: '0+0.1x20' },
+        ],
+        promql_expr_test: [
+          {
+            expr: `count by (route) (${exprOf('Ingest5xxRateHigh')})`,
+            eval_time: '15m',
+            exp_samples: [{ labels: '{route="/v1/events"}', value: 1 }],
+          },
+        ],
+      },
+      {
         name: 'DeliveryLatencyHigh on p99 above 5 s',
         interval: '1m',
         input_series: [
@@ -425,6 +450,9 @@ describe('Grafana', () => {
       'pushrail_delivery_retries_total',
       'pushrail_delivery_errors_total',
       'pushrail_destination_paused',
+      'pushrail_destination_info',
+      'pushrail_http_requests_total',
+      'pushrail_http_request_duration_seconds_bucket',
     ]) {
       expect({ name, used: used.has(name) }).toEqual({ name, used: true });
     }

@@ -99,9 +99,15 @@ export function httpErrorMessage(status: number, statusText: string, body: strin
   } catch {
     parsed = undefined;
   }
-  const error = (parsed as { error?: { message?: unknown; issues?: unknown } } | undefined)?.error;
+  const error = (parsed as { error?: { message?: unknown; issues?: unknown; queued?: unknown } } | undefined)?.error;
   if (error && typeof error.message === 'string') {
     const issues = Array.isArray(error.issues) ? (error.issues as ApiIssue[]).map(formatIssue).filter((s) => s !== '') : [];
+    // A tenant delete's 409 names each destination whose queued events it would drop.
+    if (Array.isArray(error.queued)) {
+      for (const d of error.queued as Array<{ destinationId?: unknown; name?: unknown; queuedJobs?: unknown }>) {
+        issues.push(`${String(d.destinationId)} (${String(d.name)}): ${String(d.queuedJobs)} queued job(s)`);
+      }
+    }
     const detail = issues.length > 0 ? `: ${issues.join('; ')}` : '';
     return oneLine(`${error.message}${detail} (HTTP ${status})`);
   }

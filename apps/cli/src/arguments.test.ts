@@ -31,7 +31,7 @@ describe('command-line value parsers', () => {
 
   it('reads the three listing statuses only', () => {
     expect(parseStatus('pending')).toBe('pending');
-    expect(() => parseStatus('failed')).toThrow(/pending, redriven, all/);
+    expect(() => parseStatus('failed')).toThrow(/pending, redriven, discarded, all/);
   });
 
   it('reads ISO times and durations ago', () => {

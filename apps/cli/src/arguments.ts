@@ -11,7 +11,7 @@ import { InvalidArgumentError } from 'commander';
 export const ERROR_KINDS_TEXT = `${DELIVERY_ERROR_KINDS.slice(0, -1).join(', ')} or ${DELIVERY_ERROR_KINDS.at(-1)}`;
 
 /** Which dead letters a listing shows. */
-export const STATUSES = ['pending', 'redriven', 'all'] as const;
+export const STATUSES = ['pending', 'redriven', 'discarded', 'all'] as const;
 
 /** Relative times for --since/--until, each unit in milliseconds. */
 const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };

@@ -12,6 +12,7 @@ import { registerWriteKeys } from './commands/write-keys';
 import { CliContext } from './context';
 import { CliError } from './errors';
 import { Output, type Streams } from './output';
+import { CLI_VERSION } from './version';
 
 /** Exit codes: 0 done, 1 the work failed, 2 the command line was wrong. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -25,6 +26,7 @@ export function createProgram(ctx: CliContext): Command {
     .description('Operate Pushrail from a terminal: tenants, write keys, destinations, dead letters, portal links, migrations.')
     .option('--url <url>', `the admin API (env PUSHRAIL_URL, default ${DEFAULT_ADMIN_URL})`)
     .option('--token <token>', 'the admin token (prefer env PUSHRAIL_ADMIN_TOKEN: a flag shows in ps)')
+    .version(CLI_VERSION, '-V, --version', 'print the version of pushrail')
     .exitOverride()
     .showSuggestionAfterError(true)
     .configureOutput({

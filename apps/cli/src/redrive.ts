@@ -70,9 +70,41 @@ export async function redriveByIds(client: AdminClient, ids: string[], progress:
   return total;
 }
 
-/** Redrives every pending dead letter the filter matches, in one request; the server does the paging. */
-export async function redriveByFilter(client: AdminClient, filter: RedriveFilter): Promise<RedriveAnswer> {
-  return client.json<RedriveAnswer>('POST', REDRIVE_PATH, { body: filter });
+/** Dead letters one listing page holds (the API's maximum). */
+const LIST_PAGE = 1_000;
+
+/**
+ * The ids of every pending dead letter the filter matches, oldest first,
+ * read a page at a time: what a redrive by filter sends, counted before it
+ * starts so its progress bar has a total.
+ */
+export async function pendingIds(client: AdminClient, filter: RedriveFilter): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await client.json<{ items: Array<{ id: string }>; nextCursor: string | null }>('GET', '/admin/v1/dead-letters', {
+      query: { ...filter, status: 'pending', limit: LIST_PAGE, cursor },
+    });
+    ids.push(...page.items.map((d) => d.id));
+    if (!page.nextCursor) return ids;
+    cursor = page.nextCursor;
+  }
+}
+
+/**
+ * Redrives every pending dead letter the filter matches as it stands now:
+ * their ids are listed first, then redriven by id in chunks, so the bar
+ * counts real progress. Dead letters arriving meanwhile wait for the next
+ * run (the API's own filter redrive behaves the same: it takes what matched
+ * when it started).
+ */
+export async function redriveByFilter(
+  client: AdminClient,
+  filter: RedriveFilter,
+  progressFor: (total: number) => Progress,
+): Promise<RedriveByIdsResult> {
+  const ids = await pendingIds(client, filter);
+  return redriveByIds(client, ids, progressFor(ids.length));
 }
 
 /** `, 1 already redriven, 2 skipped (destination_deleted: 2)`: the counts that are not zero. */

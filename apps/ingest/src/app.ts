@@ -11,9 +11,12 @@ import { EventIntake } from './event-intake';
 import { errorHandler, MAX_BODY_BYTES, notFoundHandler, refuseDeclaredTooLarge, requireJsonIfBody } from './http-errors';
 import { refuseUnstorableText } from './unstorable-admin-text';
 import { portalRouter } from './portal/portal-app';
+import { deadLetterDiscardRoutes } from './routes/admin/dead-letter-discard';
 import { deadLetterRoutes } from './routes/admin/dead-letters';
+import { destinationStatusRoutes } from './routes/admin/destination-status';
 import { destinationRoutes } from './routes/admin/destinations';
 import { portalLinkRoutes } from './routes/admin/portal-links';
+import { tenantOperationsRoutes } from './routes/admin/tenant-operations';
 import { tenantRoutes } from './routes/admin/tenants';
 import { EventHandlers } from './routes/event-handlers';
 import { eventFastPath } from './event-fast-path';
@@ -22,6 +25,7 @@ import { healthRoutes } from './routes/health';
 import { SegmentHandlers } from './segment/segment-handlers';
 import { SEGMENT_PREFIX, segmentRoutes } from './segment/segment-routes';
 import { openApiRoutes } from './routes/openapi';
+import { observeRequests } from './request-observer';
 import { TenantDestinations } from './tenant-destinations';
 import { TenantRateLimiter } from './tenant-rate-limit';
 import { WriteKeyAuthenticator } from './write-key-auth';
@@ -65,6 +69,7 @@ export function createApp(deps: IngestDeps): Ingest {
 
   app.set('etag', false);
   mountBeforeExpress(app, eventFastPath(new EventHandlers({ auth, intake, rateLimiter }), deps.logger));
+  observeRequests(app, deps);
   app.use(healthRoutes(deps));
   app.use(openApiRoutes());
   // Before the JSON parser: the Segment routes read their own bodies (gzip, any Content-Type).
@@ -78,9 +83,12 @@ export function createApp(deps: IngestDeps): Ingest {
     requireAdmin(deps.adminToken),
     refuseUnstorableText,
     tenantRoutes({ db: deps.db, auth }),
+    tenantOperationsRoutes({ ...deps, auth, tenantDestinations }),
+    destinationStatusRoutes({ db: deps.db, redis: deps.redis, prefix: deps.producer.prefix }),
     destinationRoutes({ ...deps, tenantDestinations }),
     deadLetterRoutes(deps),
     portalLinkRoutes({ db: deps.db, access, portal }),
+    deadLetterDiscardRoutes(deps),
   );
   app.use('/portal', portalRouter({ ...deps, access, intake, tenantDestinations, auth, portal }));
   app.use(notFoundHandler);

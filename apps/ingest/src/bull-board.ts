@@ -16,6 +16,15 @@ export const BULL_BOARD_PATH = '/admin/queues';
  * destination's name. The list is refreshed from the control database as
  * requests come, so new destinations appear without a restart. Jobs carry
  * destination ids and events, never credentials.
+ *
+ * Read-only (docs/operations.md): a failed job retried from the board would
+ * run again while its dead letters stayed "pending" forever, and a redrive
+ * later would send the events a second time; pausing from the board would
+ * leave the control database saying "active", and adding a job would skip
+ * ingest's validation. Every change goes through the admin API instead
+ * (redrive, pause, resume, delete), which keeps Redis and the control
+ * database in step. Bull Board refuses each of its write routes on a
+ * read-only queue (405) and hides their buttons.
  */
 export function bullBoardRouter(deps: { db: ControlDb; producer: EventProducer }): Router {
   const serverAdapter = new ExpressAdapter();
@@ -34,6 +43,7 @@ export function bullBoardRouter(deps: { db: ControlDb; producer: EventProducer }
             new BullMQAdapter(deps.producer.queueFor(d.id), {
               displayName: `${d.name} · ${d.id}`,
               description: d.pausedAt ? `paused (${d.pausedReason})` : `destination ${d.id}`,
+              readOnlyMode: true,
             }),
         ),
       );

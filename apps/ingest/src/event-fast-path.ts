@@ -4,6 +4,8 @@ import { jsonTextIssues } from '@pushrail/events';
 import type { Logger } from '@pushrail/observability';
 import { toError } from '@pushrail/observability';
 import { bodyTooLarge, errorBody, HttpError, MAX_BODY_BYTES } from './http-errors';
+import { requestIdOf } from './request-id';
+import { markRoute } from './request-observer';
 import type { EventHandlers } from './routes/event-handlers';
 
 /** `application/json`, with no charset or UTF-8 (JSON is UTF-8; a body in another charset is refused). */
@@ -15,8 +17,8 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(text);
 }
 
-function sendError(res: ServerResponse, error: HttpError): void {
-  send(res, error.status, errorBody(error), error.headers);
+function sendError(res: ServerResponse, error: HttpError, requestId: string | undefined): void {
+  send(res, error.status, errorBody(error, requestId), error.headers);
 }
 
 /** The `Idempotency-Key` header of `POST /v1/events`; node joins repeated headers with ", ". */
@@ -68,6 +70,7 @@ export function eventFastPath(handlers: EventHandlers, logger: Logger): (req: In
     const path = req.url.indexOf('?') === -1 ? req.url : req.url.slice(0, req.url.indexOf('?'));
     const kind = path === '/v1/events' ? 'single' : path === '/v1/batch' ? 'batch' : undefined;
     if (!kind) return false;
+    markRoute(req, path);
     void (async () => {
       try {
         if (!JSON_CONTENT_TYPE.test(req.headers['content-type'] ?? '')) {
@@ -92,8 +95,8 @@ export function eventFastPath(handlers: EventHandlers, logger: Logger): (req: In
         const read = { body, bytes: raw.length, textIssues: jsonTextIssues(text) };
         const answer =
           kind === 'single'
-            ? await handlers.single(req.headers.authorization, { ...read, idempotencyKeyHeader: idempotencyKeyHeader(req) })
-            : await handlers.batch(req.headers.authorization, read);
+            ? await handlers.single(req.headers.authorization, { ...read, idempotencyKeyHeader: idempotencyKeyHeader(req) }, requestIdOf(req))
+            : await handlers.batch(req.headers.authorization, read, requestIdOf(req));
         send(res, answer.status, answer.body);
       } catch (thrown) {
         if (thrown instanceof RequestAbortedError) {
@@ -102,9 +105,9 @@ export function eventFastPath(handlers: EventHandlers, logger: Logger): (req: In
           return;
         }
         if (res.headersSent) return;
-        if (thrown instanceof HttpError) return sendError(res, thrown);
+        if (thrown instanceof HttpError) return sendError(res, thrown, requestIdOf(req));
         logger.error({ err: toError(thrown), method: req.method, path }, 'request failed');
-        sendError(res, new HttpError('internal', 'internal error'));
+        sendError(res, new HttpError('internal', 'internal error'), requestIdOf(req));
       }
     })();
     return true;

@@ -101,7 +101,7 @@ export class EventIntake {
     /** Confirms writes on PUSHRAIL_REDIS_MIN_REPLICAS replicas before a 202; none when it is 0. */
     private readonly replicas?: ReplicaAcknowledger,
   ) {
-    this.committer = new GroupCommitter((id, events) => this.enqueue(id, events), {
+    this.committer = new GroupCommitter((id, events, requestIds) => this.enqueue(id, events, requestIds), {
       maxDelayMs: GROUP_COMMIT_DELAY_MS,
       maxEvents: GROUP_COMMIT_MAX_EVENTS,
       // One WAIT per round covers every request in it (docs/high-availability.md).
@@ -110,15 +110,16 @@ export class EventIntake {
   }
 
   /** One job into one destination's queue, refused at once while Redis is away. */
-  private async enqueue(destinationId: string, events: QueuedEvent[]): Promise<string> {
+  private async enqueue(destinationId: string, events: QueuedEvent[], requestIds: readonly string[]): Promise<string> {
     if (!this.queueReachable()) throw new QueueUnreachableError();
-    const jobId = await this.producer.enqueue(destinationId, events);
+    const jobId = await this.producer.enqueue(destinationId, events, { requestIds });
     // The link from a request to the worker's batch line: same jobId, eventIds and correlationIds there.
     if (this.logger?.isLevelEnabled('debug')) {
       this.logger.debug(
         {
           destinationId,
           jobId,
+          requestIds: requestIds.slice(0, MAX_LOGGED_IDS),
           eventCount: events.length,
           eventIds: events.slice(0, MAX_LOGGED_IDS).map((e) => e.id),
           correlationIds: [...new Set(events.map((e) => e.event.correlationId).filter((c): c is string => c !== undefined))].slice(0, MAX_LOGGED_IDS),
@@ -154,13 +155,17 @@ export class EventIntake {
     return events.map((event) => ({ id: deriveEventId(tenantId, event.idempotencyKey), receivedAt, event }));
   }
 
-  /** One event, group-committed with others arriving at the same moment, into the destinations that take its type. */
-  async acceptOne(owner: WriteKeyOwner, event: EventEnvelope): Promise<Accepted<string>> {
+  /**
+   * One event, group-committed with others arriving at the same moment, into
+   * the destinations that take its type; `requestId` goes into the job, for
+   * the worker's log line.
+   */
+  async acceptOne(owner: WriteKeyOwner, event: EventEnvelope, requestId?: string): Promise<Accepted<string>> {
     const queued = this.toQueued(owner.tenantId, [event]);
     const routes = await this.destinations.of(owner.tenantId);
     const destinationIds = routesFor(routes, event.eventType);
     try {
-      await this.committer.submit(destinationIds, queued);
+      await this.committer.submit(destinationIds, queued, requestId);
     } catch {
       throw unavailable();
     }
@@ -171,9 +176,9 @@ export class EventIntake {
 
   /**
    * A whole batch: one job per destination with the events it takes, all or
-   * nothing from the client's view.
+   * nothing from the client's view; `requestId` goes into each job.
    */
-  async acceptBatch(owner: WriteKeyOwner, events: EventEnvelope[]): Promise<Accepted<string[]>> {
+  async acceptBatch(owner: WriteKeyOwner, events: EventEnvelope[], requestId?: string): Promise<Accepted<string[]>> {
     const queued = this.toQueued(owner.tenantId, events);
     const routes = await this.destinations.of(owner.tenantId);
     const jobs = new Map<string, QueuedEvent[]>();
@@ -188,7 +193,8 @@ export class EventIntake {
       }
     }
     try {
-      await Promise.all([...jobs].map(([id, job]) => this.enqueue(id, job)));
+      const requestIds = requestId === undefined ? [] : [requestId];
+      await Promise.all([...jobs].map(([id, job]) => this.enqueue(id, job, requestIds)));
       await this.replicas?.confirm([...jobs.keys()]);
     } catch {
       throw unavailable();

@@ -8,7 +8,7 @@ import { Gauge } from '@pushrail/observability';
 const SNAPSHOT_TTL_MS = 5_000;
 
 interface FleetSnapshot {
-  destinations: Array<{ id: string; pausedReason: string | null; maxConnections: number }>;
+  destinations: Array<{ id: string; tenantId: string; name: string; type: string; pausedReason: string | null; maxConnections: number }>;
   queues: Map<string, QueueStats>;
   deadLetters: Array<{ destinationId: string; errorKind: string; count: number }>;
 }
@@ -30,6 +30,9 @@ export function registerFleetGauges(metrics: PushrailMetrics, deps: { db: Contro
         const records = await deps.db.listDestinations();
         const destinations = records.map((r) => ({
           id: r.id,
+          tenantId: r.tenantId,
+          name: r.name,
+          type: r.type,
           pausedReason: r.pausedReason,
           maxConnections: Number((r.config as { maxConnections?: number }).maxConnections ?? 4),
         }));
@@ -78,6 +81,18 @@ export function registerFleetGauges(metrics: PushrailMetrics, deps: { db: Contro
       for (const d of (await read()).destinations) {
         for (const reason of ['operator', 'failures']) this.set({ destination_id: d.id, reason }, d.pausedReason === reason ? 1 : 0);
       }
+    },
+  });
+
+  // Joined on destination_id (`* on (destination_id) group_left(name) pushrail_destination_info`), so dashboards show names, not UUIDs.
+  new Gauge({
+    name: 'pushrail_destination_info',
+    help: 'Always 1: the name, tenant and type of each destination, for joining on destination_id.',
+    labelNames: ['destination_id', 'tenant_id', 'name', 'type'] as const,
+    registers: [metrics.registry],
+    async collect() {
+      this.reset();
+      for (const d of (await read()).destinations) this.set({ destination_id: d.id, tenant_id: d.tenantId, name: d.name, type: d.type }, 1);
     },
   });
 

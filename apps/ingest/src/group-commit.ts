@@ -1,7 +1,7 @@
 import type { QueuedEvent } from '@pushrail/events';
 
-/** Writes one job of events to one destination's queue; resolves once it is in Redis. */
-export type EnqueueFn = (destinationId: string, events: QueuedEvent[]) => Promise<unknown>;
+/** Writes one job of events to one destination's queue, naming the requests they came in; resolves once it is in Redis. */
+export type EnqueueFn = (destinationId: string, events: QueuedEvent[], requestIds: string[]) => Promise<unknown>;
 
 export interface GroupCommitOptions {
   /**
@@ -27,6 +27,8 @@ interface Waiter {
 
 interface Round {
   byDestination: Map<string, QueuedEvent[]>;
+  /** The request ids of the round's events, by destination (for the worker's batch line). */
+  requestIdsByDestination: Map<string, string[]>;
   waiters: Waiter[];
   events: number;
   /** Cancels the scheduled write of this round (a timer or an immediate), once one is scheduled. */
@@ -58,14 +60,25 @@ export class GroupCommitter {
     private readonly options: GroupCommitOptions,
   ) {}
 
-  submit(destinationIds: readonly string[], events: readonly QueuedEvent[]): Promise<void> {
+  submit(destinationIds: readonly string[], events: readonly QueuedEvent[], requestId?: string): Promise<void> {
     if (destinationIds.length === 0) return Promise.resolve();
-    const round: Round = (this.round ??= { byDestination: new Map(), waiters: [] as Waiter[], events: 0, cancel: undefined });
+    const round: Round = (this.round ??= {
+      byDestination: new Map(),
+      requestIdsByDestination: new Map(),
+      waiters: [] as Waiter[],
+      events: 0,
+      cancel: undefined,
+    });
     const done = new Promise<void>((resolve, reject) => round.waiters.push({ destinations: destinationIds, resolve, reject }));
     for (const id of destinationIds) {
       const list = round.byDestination.get(id);
       if (list) list.push(...events);
       else round.byDestination.set(id, [...events]);
+      if (requestId !== undefined) {
+        const requestIds = round.requestIdsByDestination.get(id);
+        if (requestIds) requestIds.push(requestId);
+        else round.requestIdsByDestination.set(id, [requestId]);
+      }
     }
     round.events += events.length;
     if (round.events >= this.options.maxEvents) this.flush();
@@ -93,7 +106,7 @@ export class GroupCommitter {
     this.lastWriteAt = performance.now();
     const writes = [...round.byDestination].map(async ([id, events]) => {
       try {
-        await this.enqueue(id, events);
+        await this.enqueue(id, events, round.requestIdsByDestination.get(id) ?? []);
         return [id, undefined] as const;
       } catch (error) {
         return [id, error instanceof Error ? error : new Error(String(error))] as const;

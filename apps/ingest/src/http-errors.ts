@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '@pushrail/observability';
 import { scrubSecrets, toError } from '@pushrail/observability';
+import { requestIdOf } from './request-id';
 import type { z } from 'zod';
 
 /** Machine-readable error codes of the HTTP API, each with its status. */
@@ -84,9 +85,12 @@ export function bodyTooLarge(): HttpError {
   return new HttpError('payload_too_large', `the body is larger than the ${MAX_BODY_BYTES / (1024 * 1024)} MB limit`);
 }
 
-/** The one JSON shape of every error answer: `{"error":{"code","message",…}}`, secrets scrubbed from the message. */
-export function errorBody(error: HttpError): { error: Record<string, unknown> } {
-  return { error: { code: error.code, message: scrubSecrets(error.message), ...error.details } };
+/**
+ * The one JSON shape of every error answer: `{"error":{"code","message",…,"requestId"}}`,
+ * secrets scrubbed from the message; `requestId` is the request's id (request-id.ts).
+ */
+export function errorBody(error: HttpError, requestId?: string): { error: Record<string, unknown> } {
+  return { error: { code: error.code, message: scrubSecrets(error.message), ...error.details, requestId } };
 }
 
 /** 404 for any route that does not exist, in the same JSON shape. */
@@ -126,7 +130,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.destroy();
       return;
     }
-    res.status(httpError.status).set(httpError.headers).json(errorBody(httpError));
+    res.status(httpError.status).set(httpError.headers).json(errorBody(httpError, requestIdOf(req)));
   };
 }
 

@@ -1,5 +1,5 @@
 import { exitOnBadConfig, loadIngestConfig } from '@pushrail/config';
-import { ControlDb, DestinationStore } from '@pushrail/control-db';
+import { ControlDb, DestinationStore, migrationBootCheck } from '@pushrail/control-db';
 import { Keyring } from '@pushrail/crypto';
 import { createLogger, PushrailMetrics, toError } from '@pushrail/observability';
 import { checkRedisSettings, createRedisConnection, EventProducer, ReplicaAcknowledger, waitUntilReady } from '@pushrail/queue';
@@ -27,6 +27,12 @@ async function main(): Promise<void> {
   const redis = createRedisConnection(config.redisUrl, 'producer');
   redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
   const metrics = new PushrailMetrics();
+  const migrations = await migrationBootCheck(db.pool);
+  if (migrations.fatal) {
+    logger.fatal(migrations.fatal);
+    process.exit(1);
+  }
+  if (migrations.warning) logger.warn(migrations.warning);
   const producer = new EventProducer(redis, config.redisPrefix);
 
   // Wait for Redis before taking traffic; if it is not there yet, start anyway: /readyz says 503 and writes answer 503.

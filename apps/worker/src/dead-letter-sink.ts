@@ -1,7 +1,7 @@
 import type { ControlDb, NewDeadLetter } from '@pushrail/control-db';
 import { DeliveryError, type DeliveryErrorKind } from '@pushrail/destination-core';
 import { decodeEvents, envelopesJsonOf, type EncodedEvents, type QueuedEvent } from '@pushrail/events';
-import { UNREADABLE_EVENT_ID } from '@pushrail/queue';
+import { UNREADABLE_EVENT_ID, type DeliveryStats } from '@pushrail/queue';
 import type { PushrailMetrics } from '@pushrail/observability';
 
 /** One event to dead-letter, with the job it failed in. */
@@ -45,6 +45,8 @@ export class DeadLetterSink {
   constructor(
     private readonly db: ControlDb,
     private readonly metrics: PushrailMetrics,
+    /** The destination status's counters (deadLettered24h, lastError); absent in tests that do not read them. */
+    private readonly stats?: DeliveryStats,
   ) {}
 
   async record(destinationId: string, failed: FailedEvent[], details: DeadLetterDetails): Promise<void> {
@@ -69,5 +71,10 @@ export class DeadLetterSink {
       throw new DeliveryError('transient', `could not record dead letters: ${(error as Error).message}`, 'CONTROL_DB', { cause: error });
     }
     if (inserted > 0) this.metrics.eventsDeadLettered.inc({ destination_id: destinationId, error_kind: details.kind }, inserted);
+    // Counted only as inserted, so a repeat (the sweeper mirroring a job the worker already recorded) counts nothing twice.
+    // Best effort, not awaited: the dead letters are stored; a missed count must not hold or fail the job.
+    void this.stats
+      ?.record(destinationId, { deadLettered: inserted, ...(inserted > 0 ? { error: details } : {}) })
+      .catch(() => undefined);
   }
 }

@@ -1,4 +1,4 @@
-import type { ControlDb } from '@pushrail/control-db';
+import { deleteResolvedDeadLetters, type ControlDb } from '@pushrail/control-db';
 import type { Logger } from '@pushrail/observability';
 import { deadLetterSweeperLockKey, destinationQueueName, failedSetKey, readDeliverPayload, sweptUpToKey, UNREADABLE_EVENT_ID } from '@pushrail/queue';
 import { Job, Queue } from 'bullmq';
@@ -9,6 +9,13 @@ import { parseFailedReason } from './job-failure';
 
 /** Failed jobs read per destination per round. */
 const PAGE = 200;
+
+/**
+ * Batches of DEAD_LETTER_BATCH (1,000) rows the retention step deletes per
+ * pass at most: 10,000 rows every PUSHRAIL_SWEEP_INTERVAL_SEC, each batch its
+ * own short statement; a larger backlog is worked off over the next passes.
+ */
+const RETENTION_BATCHES_PER_PASS = 10;
 
 /** Events of a failed job's payload, whatever shape it has (an invalid payload is kept as one raw entry). */
 function eventsOf(job: Job): FailedEvent[] {
@@ -27,7 +34,15 @@ function eventsOf(job: Job): FailedEvent[] {
  */
 export class DeadLetterSweeper extends FleetPeriodicTask<number> {
   constructor(
-    private readonly deps: { db: ControlDb; redis: Redis; prefix: string; deadLetters: DeadLetterSink; logger: Logger },
+    private readonly deps: {
+      db: ControlDb;
+      redis: Redis;
+      prefix: string;
+      deadLetters: DeadLetterSink;
+      logger: Logger;
+      /** How long a dead letter is kept after it is redriven or discarded, in milliseconds (PUSHRAIL_DEAD_LETTER_RETENTION_DAYS). */
+      retentionMs?: number;
+    },
     intervalMs: number,
   ) {
     super(
@@ -46,7 +61,16 @@ export class DeadLetterSweeper extends FleetPeriodicTask<number> {
     for (const destination of await this.deps.db.listDestinations()) {
       mirrored += await this.sweepDestination(destination.id);
     }
+    await this.deleteExpired();
     return mirrored;
+  }
+
+  /** The retention step: dead letters redriven or discarded longer ago than the retention period are deleted, in small batches. */
+  async deleteExpired(now = Date.now()): Promise<number> {
+    if (this.deps.retentionMs === undefined) return 0;
+    const deleted = await deleteResolvedDeadLetters(this.deps.db, new Date(now - this.deps.retentionMs), RETENTION_BATCHES_PER_PASS);
+    if (deleted > 0) this.deps.logger.info({ deleted, retentionDays: this.deps.retentionMs / 86_400_000 }, 'expired dead letters deleted');
+    return deleted;
   }
 
   private async sweepDestination(destinationId: string): Promise<number> {

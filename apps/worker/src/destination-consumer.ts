@@ -4,7 +4,7 @@ import { assertNever, DeliveryError, isDeliveryError, type DestinationWriter } f
 import { providerOf } from '@pushrail/destinations';
 import type { Logger, PushrailMetrics } from '@pushrail/observability';
 import { MAX_LOGGED_IDS, scrubSecrets, toError } from '@pushrail/observability';
-import { destinationQueueName, UNREADABLE_EVENT_ID } from '@pushrail/queue';
+import { destinationQueueName, UNREADABLE_EVENT_ID, type DeliveryStats } from '@pushrail/queue';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
@@ -27,6 +27,8 @@ export interface ConsumerDeps {
   redis: Redis;
   prefix: string;
   deadLetters: DeadLetterSink;
+  /** The destination status's counters: one call per batch, best effort (never fails a committed batch). */
+  stats?: DeliveryStats;
   metrics: PushrailMetrics;
   logger: Logger;
   allowPrivateHosts: boolean;
@@ -39,13 +41,15 @@ export interface ConsumerDeps {
 
 /**
  * The fields that tie a batch's log line to the requests it came from: jobs,
- * event ids and the clients' correlation ids (bounded, so a line stays small).
+ * request ids, event ids and the clients' correlation ids (bounded, so a line stays small).
  */
 export function batchLogFields(parts: BatchPart[]): Record<string, unknown> {
   const eventIds: string[] = [];
   const correlationIds = new Set<string>();
+  const requestIds = new Set<string>();
   let events = 0;
   for (const part of parts) {
+    for (const requestId of part.events.requestIds ?? []) if (requestIds.size < MAX_LOGGED_IDS) requestIds.add(requestId);
     const { ids, correlationIds: partCorrelationIds } = part.events;
     events += ids.length;
     for (let i = 0; i < ids.length && eventIds.length < MAX_LOGGED_IDS; i++) eventIds.push(ids[i]!);
@@ -54,7 +58,7 @@ export function batchLogFields(parts: BatchPart[]): Record<string, unknown> {
       if (correlationId) correlationIds.add(correlationId);
     }
   }
-  return { jobIds: parts.map((p) => p.jobId), eventCount: events, eventIds, correlationIds: [...correlationIds] };
+  return { jobIds: parts.map((p) => p.jobId), requestIds: [...requestIds], eventCount: events, eventIds, correlationIds: [...correlationIds] };
 }
 
 /**
@@ -117,6 +121,7 @@ export class DestinationConsumer {
             metrics: deps.metrics,
           });
           this.failingSince = undefined;
+          void deps.stats?.record(record.id, { delivered: report.inserted + report.skipped }).catch(() => undefined);
           if (this.streakMayExist) {
             this.streakMayExist = false;
             await deps.health.recordSuccess(record.id).catch((e) => {
@@ -135,6 +140,7 @@ export class DestinationConsumer {
           const error = isDeliveryError(thrown) ? thrown : new DeliveryError('transient', toError(thrown).message, undefined);
           this.failingSince ??= new Date();
           this.streakMayExist = true;
+          void deps.stats?.record(record.id, { error: { kind: error.kind, code: error.code, message: scrubSecrets(error.message) } }).catch(() => undefined);
           // Counted in events, so the error rate (errors ÷ (errors + delivered)) compares like with like.
           deps.metrics.deliveryErrors.inc(
             { destination_id: record.id, error_kind: error.kind },

@@ -1,5 +1,5 @@
 import { exitOnBadConfig, loadWorkerConfig } from '@pushrail/config';
-import { ControlDb, DestinationStore } from '@pushrail/control-db';
+import { ControlDb, DestinationStore, migrationBootCheck } from '@pushrail/control-db';
 import { Keyring } from '@pushrail/crypto';
 import { createLogger, PushrailMetrics, toError } from '@pushrail/observability';
 import { checkRedisSettings, createRedisConnection } from '@pushrail/queue';
@@ -17,6 +17,12 @@ async function main(): Promise<void> {
   const redis = createRedisConnection(config.redisUrl, 'consumer');
   redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
   const metrics = new PushrailMetrics();
+  const migrations = await migrationBootCheck(db.pool);
+  if (migrations.fatal) {
+    logger.fatal(migrations.fatal);
+    process.exit(1);
+  }
+  if (migrations.warning) logger.warn(migrations.warning);
 
   const settings = await checkRedisSettings(redis).catch(() => undefined);
   for (const message of settings?.messages ?? []) logger.warn(message);

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { ControlDb, DestinationStore } from '@pushrail/control-db';
 import type { Logger, PushrailMetrics } from '@pushrail/observability';
 import type { WorkerTuning } from '@pushrail/config';
+import { DeliveryStats } from '@pushrail/queue';
 import type { Redis } from 'ioredis';
 import { DestinationHealth } from './destination-health';
 import { DeadLetterSink } from './dead-letter-sink';
@@ -45,10 +46,11 @@ const DEFAULT_JOB_CONCURRENCY = 16;
 /** One worker process's delivery machinery, built from its dependencies. */
 export function createWorker(deps: WorkerDeps, options: WorkerOptions) {
   const workerId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
-  const deadLetters = new DeadLetterSink(deps.db, deps.metrics);
+  const stats = new DeliveryStats(deps.redis, deps.prefix);
+  const deadLetters = new DeadLetterSink(deps.db, deps.metrics, stats);
   const logger = deps.logger.child({ workerId });
   const sweeper = new DeadLetterSweeper(
-    { db: deps.db, redis: deps.redis, prefix: deps.prefix, deadLetters, logger },
+    { db: deps.db, redis: deps.redis, prefix: deps.prefix, deadLetters, logger, retentionMs: options.deadLetterRetentionMs },
     options.sweepIntervalMs,
   );
   const audit = new WorkIndexAudit({ db: deps.db, redis: deps.redis, prefix: deps.prefix, logger }, options.sweepIntervalMs);
@@ -62,6 +64,7 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions) {
         redis: deps.redis,
         prefix: deps.prefix,
         deadLetters,
+        stats,
         health: new DestinationHealth({ db: deps.db, redis: deps.redis, prefix: deps.prefix, logger }, options.autoPauseAfterMs),
         metrics: deps.metrics,
         logger: deps.logger,

@@ -55,6 +55,14 @@ describe('loadWorkerConfig', () => {
   it('refuses a Redis prefix with a hash tag', () => {
     expect(() => loadWorkerConfig({ ...good, PUSHRAIL_REDIS_PREFIX: 'a{b}' })).toThrow(/PUSHRAIL_REDIS_PREFIX/);
   });
+
+  it('keeps dead letters 30 days after they are resolved unless PUSHRAIL_DEAD_LETTER_RETENTION_DAYS says otherwise', () => {
+    expect(loadWorkerConfig(good).tuning.deadLetterRetentionMs).toBe(30 * 86_400_000);
+    expect(loadWorkerConfig({ ...good, PUSHRAIL_DEAD_LETTER_RETENTION_DAYS: '7' }).tuning.deadLetterRetentionMs).toBe(7 * 86_400_000);
+    for (const bad of ['0', '-1', 'forever', '5000']) {
+      expect(() => loadWorkerConfig({ ...good, PUSHRAIL_DEAD_LETTER_RETENTION_DAYS: bad })).toThrow(/PUSHRAIL_DEAD_LETTER_RETENTION_DAYS/);
+    }
+  });
 });
 
 describe('the portal settings', () => {

@@ -16,6 +16,8 @@ const workerTuningFields = {
   PUSHRAIL_AUTO_PAUSE_AFTER_SEC: z.coerce.number().min(1).max(7 * 24 * 3600).default(600),
   /** How often the dead-letter sweeper and the work-index audit run, in seconds. */
   PUSHRAIL_SWEEP_INTERVAL_SEC: z.coerce.number().min(1).max(3600).default(30),
+  /** How long a dead letter is kept after it is redriven or discarded, in days; then the sweeper deletes it. */
+  PUSHRAIL_DEAD_LETTER_RETENTION_DAYS: z.coerce.number().min(0.001).max(3650).default(30),
 };
 
 type TuningEnv = z.infer<z.ZodObject<typeof workerTuningFields>>;
@@ -26,6 +28,7 @@ function tuningOf(env: TuningEnv) {
     retryWindowMs: env.PUSHRAIL_RETRY_WINDOW_HOURS * 3_600_000,
     autoPauseAfterMs: env.PUSHRAIL_AUTO_PAUSE_AFTER_SEC * 1000,
     sweepIntervalMs: env.PUSHRAIL_SWEEP_INTERVAL_SEC * 1000,
+    deadLetterRetentionMs: env.PUSHRAIL_DEAD_LETTER_RETENTION_DAYS * 86_400_000,
   };
 }
 

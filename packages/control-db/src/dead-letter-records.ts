@@ -1,9 +1,9 @@
 import type { DeadLetterFilter } from './records';
 
-/** Which dead letters a listing shows: not yet redriven, redriven, or both. */
-export type DeadLetterStatus = 'pending' | 'redriven' | 'all';
+/** Which dead letters a listing shows: pending (neither redriven nor discarded), redriven, discarded, or all. */
+export type DeadLetterStatus = 'pending' | 'redriven' | 'discarded' | 'all';
 
-export const DEAD_LETTER_STATUSES: readonly DeadLetterStatus[] = ['pending', 'redriven', 'all'];
+export const DEAD_LETTER_STATUSES: readonly DeadLetterStatus[] = ['pending', 'redriven', 'discarded', 'all'];
 
 /** The filter of an operator's listing. */
 export interface DeadLetterListFilter extends DeadLetterFilter {

@@ -15,6 +15,7 @@ export const toDeadLetterSummary = (r: any): DeadLetterSummary => ({
   lastFailedAt: r.last_failed_at,
   deadLetteredAt: r.dead_lettered_at,
   redrivenAt: r.redriven_at,
+  discardedAt: r.discarded_at,
 });
 
 export const toDeadLetter = (r: any): DeadLetterRecord => ({ ...toDeadLetterSummary(r), jobId: r.job_id, eventJson: r.event_json });

@@ -7,3 +7,6 @@ export * from './fleet-queries';
 export * from './reencrypt-config';
 export * from './reencrypt-destinations';
 export * from './portal-access';
+export * from './tenant-queries';
+export * from './migration-status-text';
+export * from './dead-letter-retention';

@@ -63,6 +63,8 @@ export interface DeadLetterSummary {
   lastFailedAt: Date;
   deadLetteredAt: Date;
   redrivenAt: Date | null;
+  /** When an operator discarded it (never redriven after); null while not. */
+  discardedAt: Date | null;
 }
 
 export interface DeadLetterRecord extends DeadLetterSummary {
@@ -72,7 +74,7 @@ export interface DeadLetterRecord extends DeadLetterSummary {
 }
 
 /** What a worker or the sweeper writes; the table sets the id and when it was dead-lettered. */
-export type NewDeadLetter = Omit<DeadLetterRecord, 'id' | 'deadLetteredAt' | 'redrivenAt'>;
+export type NewDeadLetter = Omit<DeadLetterRecord, 'id' | 'deadLetteredAt' | 'redrivenAt' | 'discardedAt'>;
 
 export interface DeadLetterFilter {
   destinationId?: string;

@@ -23,11 +23,22 @@ export const INSERT_WRITE_KEY = `
 export const REVOKE_WRITE_KEY = `
   UPDATE write_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING id`;
 
-/** The tenant a live write key belongs to, with its rate limit. */
+/**
+ * The tenant a live write key belongs to, with its rate limit; and the key's
+ * `last_used_at`, written only when it is a minute old or more, so a busy key
+ * costs one small UPDATE a minute (ingest runs this once per cache expiry,
+ * not per request).
+ */
 export const SELECT_TENANT_BY_KEY_HASH = `
-  SELECT k.id AS key_id, t.id AS tenant_id, t.rate_limit_per_sec
-    FROM write_keys k JOIN tenants t ON t.id = k.tenant_id
-   WHERE k.key_hash = $1 AND k.revoked_at IS NULL`;
+  WITH owner AS (
+    SELECT k.id AS key_id, t.id AS tenant_id, t.rate_limit_per_sec, k.last_used_at
+      FROM write_keys k JOIN tenants t ON t.id = k.tenant_id
+     WHERE k.key_hash = $1 AND k.revoked_at IS NULL),
+  touched AS (
+    UPDATE write_keys SET last_used_at = now()
+     WHERE id = (SELECT key_id FROM owner)
+       AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute'))
+  SELECT key_id, tenant_id, rate_limit_per_sec FROM owner`;
 
 const DESTINATION_COLUMNS = `id, tenant_id, type, name, config, secrets_ciphertext, paused_at, paused_reason,
   paused_message, created_at, updated_at`;
@@ -71,7 +82,7 @@ export const SOFT_DELETE_DESTINATION = `
 
 /** The columns of a dead letter's summary (listings); the full row adds its job and event text. */
 export const DEAD_LETTER_SUMMARY_COLUMNS = `id, destination_id, event_id, error_kind, error_code, error_message, attempts,
-  first_failed_at, last_failed_at, dead_lettered_at, redriven_at`;
+  first_failed_at, last_failed_at, dead_lettered_at, redriven_at, discarded_at`;
 
 export const DEAD_LETTER_COLUMNS = `${DEAD_LETTER_SUMMARY_COLUMNS}, job_id, event_json`;
 
@@ -86,4 +97,4 @@ export const INSERT_DEAD_LETTERS = `
 export const SELECT_DEAD_LETTER = `SELECT ${DEAD_LETTER_COLUMNS} FROM dead_letters WHERE id = $1`;
 
 export const MARK_DEAD_LETTERS_REDRIVEN = `
-  UPDATE dead_letters SET redriven_at = now() WHERE id = ANY($1::bigint[]) AND redriven_at IS NULL RETURNING id`;
+  UPDATE dead_letters SET redriven_at = now() WHERE id = ANY($1::bigint[]) AND redriven_at IS NULL AND discarded_at IS NULL RETURNING id`;

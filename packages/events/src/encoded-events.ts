@@ -28,6 +28,8 @@ import type { QueuedEvent } from './queued-event';
  * the same event.
  */
 export interface EncodedEvents extends EventColumns {
+  /** The HTTP requests the events came in, once each (for the batch's log line); absent when unknown. Not per event. */
+  readonly requestIds?: readonly string[];
   /**
    * The envelopes as JSON arrays, `[{…},{…}]` as JSON.stringify writes them
    * (no whitespace between elements), in UTF-8: one array per job.
@@ -113,5 +115,6 @@ export function concatEncodedEvents(runs: readonly EncodedEvents[]): EncodedEven
 /** Events `from` to `to` (exclusive) of an encoded run: decoded and encoded again, so for the rare split only. */
 export function sliceEncodedEvents(encoded: EncodedEvents, from: number, to: number): EncodedEvents {
   if (from <= 0 && to >= encoded.ids.length) return encoded;
-  return encodeEvents(decodeEvents(encoded).slice(from, to));
+  const slice = encodeEvents(decodeEvents(encoded).slice(from, to));
+  return encoded.requestIds ? { ...slice, requestIds: encoded.requestIds } : slice;
 }

@@ -3,7 +3,8 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
 /**
  * Every Pushrail metric, on a registry of the process's own (not prom-client's
  * global one, so an ingest and a worker can live in one test process).
- * Labels are bounded: `destination_id` and `error_kind`, never an event id.
+ * Labels are bounded: `destination_id`, `error_kind`, and for HTTP a route
+ * template, method and status; never an event id.
  */
 export class PushrailMetrics {
   readonly registry = new Registry();
@@ -68,6 +69,22 @@ export class PushrailMetrics {
     help: 'From receipt at ingest to commit in the destination, in seconds.',
     labelNames: ['destination_id'] as const,
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 1.25, 1.5, 2, 3, 5, 10, 30, 60, 300, 3600],
+    registers: [this.registry],
+  });
+
+  /** Ingest's HTTP answers. `route` is the route's template (`/admin/v1/destinations/:id`), never a raw path or an id. */
+  readonly httpRequests = new Counter({
+    name: 'pushrail_http_requests_total',
+    help: 'HTTP requests answered by ingest, by route template, method and status.',
+    labelNames: ['route', 'method', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly httpDuration = new Histogram({
+    name: 'pushrail_http_request_duration_seconds',
+    help: 'From the request reaching ingest to its answer sent, in seconds, by route template and method.',
+    labelNames: ['route', 'method'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
 

@@ -96,3 +96,21 @@ describe('readDeliverPayload (the JSON text Redis holds)', () => {
     if (!read.ok) expect(read.problem).toContain(named);
   });
 });
+
+describe('request ids in a deliver payload', () => {
+  it('come before the envelopes, only when known, and the fast reader carries them to the batch', () => {
+    const payload = toDeliverPayload(EVENTS, ['req-a', 'req-b']);
+    expect(Object.keys(payload)).toEqual(['ids', 'receivedAt', 'correlationIds', 'requestIds', 'events']);
+    expect(Object.keys(toDeliverPayload(EVENTS, []))).not.toContain('requestIds');
+    expect(deliverPayloadSchema.safeParse(payload).success).toBe(true);
+    const read = readDeliverPayload(JSON.stringify(payload));
+    expect(read.ok && read.events.requestIds).toEqual(['req-a', 'req-b']);
+    expect(read.ok && decodeEvents(read.events)).toEqual(EVENTS);
+  });
+
+  it('malformed request ids are dropped, the events still read', () => {
+    const read = readDeliverPayload(JSON.stringify({ ...toDeliverPayload(EVENTS), requestIds: [1, 2], events: EVENTS.map((e) => e.event) }));
+    expect(read.ok).toBe(true);
+    expect(read.ok && read.events.requestIds).toBeUndefined();
+  });
+});

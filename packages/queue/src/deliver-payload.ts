@@ -5,9 +5,12 @@ import { z } from 'zod';
  * The payload of a `deliver` job: one shape, written by toDeliverPayload and
  * read by readDeliverPayload, nowhere else.
  *
- *     {"ids":[…],"receivedAt":[…],"correlationIds":[…],"events":[{envelope},…]}
+ *     {"ids":[…],"receivedAt":[…],"correlationIds":[…],"requestIds":[…],"events":[{envelope},…]}
  *
- * Element `i` of each array is event `i` (EventColumns, then the envelopes).
+ * Element `i` of each array but `requestIds` is event `i` (EventColumns, then
+ * the envelopes). `requestIds` (optional) names the HTTP requests the job's
+ * events came in, once each, for the worker's batch log line
+ * (docs/operations.md).
  * The envelopes come last so that the reader can keep them as the JSON text
  * Redis holds and hand that to the destination without parsing it; the
  * reader's fast path relies on that layout and falls back to a whole parse
@@ -39,16 +42,20 @@ export const deliverPayloadSchema = z
     ids: z.array(z.string().uuid()).min(1),
     receivedAt: z.array(z.number().int().positive()),
     correlationIds: z.array(z.string().nullable()),
+    requestIds: z.array(z.string()).optional(),
     events: z.array(envelopeSchema),
   })
   .refine((p) => p.receivedAt.length === p.ids.length && p.correlationIds.length === p.ids.length && p.events.length === p.ids.length, {
     message: 'ids, receivedAt, correlationIds and events must have one element per event',
   });
 
-export type DeliverPayload = EventColumns & { events: EventEnvelope[] };
+export type DeliverPayload = EventColumns & { requestIds?: string[]; events: EventEnvelope[] };
 
-/** The payload of a job carrying `events` (at least one). This key order is the layout readDeliverPayload reads fast. */
-export function toDeliverPayload(events: readonly QueuedEvent[]): DeliverPayload {
+/**
+ * The payload of a job carrying `events` (at least one), from the requests
+ * `requestIds` (when known). This key order is the layout readDeliverPayload reads fast.
+ */
+export function toDeliverPayload(events: readonly QueuedEvent[], requestIds: readonly string[] = []): DeliverPayload {
   const n = events.length;
   const ids = new Array<string>(n);
   const receivedAt = new Array<number>(n);
@@ -61,7 +68,14 @@ export function toDeliverPayload(events: readonly QueuedEvent[]): DeliverPayload
     correlationIds[i] = queued.event.correlationId ?? null;
     envelopes[i] = queued.event;
   }
-  return { ids, receivedAt, correlationIds, events: envelopes };
+  if (requestIds.length === 0) return { ids, receivedAt, correlationIds, events: envelopes };
+  return { ids, receivedAt, correlationIds, requestIds: [...requestIds], events: envelopes };
+}
+
+/** A payload's request ids; malformed ones are dropped (they only name log lines, never a reason to refuse a job). */
+function readRequestIds(data: Record<string, unknown>): { requestIds?: string[] } {
+  const { requestIds } = data;
+  return Array.isArray(requestIds) && requestIds.every((r) => typeof r === 'string') ? { requestIds: requestIds as string[] } : {};
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -148,7 +162,7 @@ export function readDeliverPayload(text: string): DeliverPayloadRead {
       const envelopes = text.slice(cut + EVENTS_KEY.length - 1, -1);
       const columns = isRecord(head) ? readColumns(head) : undefined;
       if (columns && envelopeCount(envelopes) === columns.ids.length) {
-        return { ok: true, events: { ...columns, envelopeArrays: [Buffer.from(envelopes, 'utf8')] } };
+        return { ok: true, events: { ...columns, ...readRequestIds(head as Record<string, unknown>), envelopeArrays: [Buffer.from(envelopes, 'utf8')] } };
       }
     }
   }
@@ -157,7 +171,7 @@ export function readDeliverPayload(text: string): DeliverPayloadRead {
   if (isRecord(data) && Array.isArray(data.events)) {
     const columns = readColumns(data);
     if (columns && data.events.length === columns.ids.length && data.events.every(isEnvelope)) {
-      return { ok: true, events: { ...columns, envelopeArrays: [Buffer.from(JSON.stringify(data.events), 'utf8')] } };
+      return { ok: true, events: { ...columns, ...readRequestIds(data), envelopeArrays: [Buffer.from(JSON.stringify(data.events), 'utf8')] } };
     }
   }
   return { ok: false, problem: problemOf(data), raw: data };

@@ -43,10 +43,10 @@ export class EventProducer {
    * the job, never before: a worker that sees the index empty and releases the
    * destination must then see the job in its queue (see destination-leases).
    */
-  async enqueue(destinationId: string, events: QueuedEvent[], options: { jobId?: string } = {}): Promise<string> {
+  async enqueue(destinationId: string, events: QueuedEvent[], options: { jobId?: string; requestIds?: readonly string[] } = {}): Promise<string> {
     const queue = this.queueFor(destinationId);
-    const opts = { ...DELIVER_JOB.options, ...options };
-    const data = toDeliverPayload(events);
+    const opts = { ...DELIVER_JOB.options, ...(options.jobId !== undefined ? { jobId: options.jobId } : {}) };
+    const data = toDeliverPayload(events, options.requestIds);
     if (this.redis.isCluster) {
       // The work index and the queue live in different hash slots: two commands, in order.
       const job = await queue.add(DELIVER_JOB.name, data, opts);

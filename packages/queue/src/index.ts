@@ -9,3 +9,4 @@ export * from './redis-ready';
 export * from './deliver-payload';
 export { BULLMQ_CHECKED_VERSION } from './bullmq-checked-version';
 export * from './replica-ack';
+export * from './delivery-stats';

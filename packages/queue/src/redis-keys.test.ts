@@ -12,6 +12,9 @@ describe('Redis key names', () => {
     keys.backoffRoundKey,
     keys.sweptUpToKey,
     keys.tenantRateBucketKey,
+    keys.queueLimiterKey,
+    keys.deliveryCountsKey,
+    keys.deliveryLastKey,
   ];
   const fleetWide = [keys.workIndexKey, keys.liveWorkersKey, keys.deadLetterSweeperLockKey, keys.workIndexAuditLockKey];
 

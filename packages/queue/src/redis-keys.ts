@@ -92,3 +92,27 @@ export function workIndexAuditLockKey(prefix: string): string {
 export function tenantRateBucketKey(prefix: string, tenantId: string): string {
   return `${prefix}:rate:{${tenantId}}`;
 }
+
+/**
+ * BullMQ's rate-limit key of a destination's queue. A destination is backed
+ * off as a whole with `queue.rateLimit(ms)`, which stores
+ * Number.MAX_SAFE_INTEGER here for that long; the limiter's own counting
+ * never comes near it (the worker's LIMITER ceiling is 1,000,000 a second).
+ */
+export function queueLimiterKey(prefix: string, destinationId: string): string {
+  return destinationQueueKeys(prefix, destinationId).limiter!;
+}
+
+/**
+ * A destination's delivery counters for its status (delivery-stats.ts): a
+ * hash of `d<bucket>` delivered and `x<bucket>` dead-lettered per 10-minute
+ * bucket, and `p`, the bucket pruned up to.
+ */
+export function deliveryCountsKey(prefix: string, destinationId: string): string {
+  return `${prefix}:delivery-counts:{${destinationId}}`;
+}
+
+/** A destination's latest delivery facts for its status: a hash of `deliveredAt` (ms since the epoch) and `error` (JSON). */
+export function deliveryLastKey(prefix: string, destinationId: string): string {
+  return `${prefix}:delivery-last:{${destinationId}}`;
+}

@@ -97,8 +97,10 @@ describe('pushrail CLI against a running stack', () => {
     it('lists destinations as a table and as JSON, and by tenant', async () => {
       const table = await pushrail(['destinations', 'list']);
       expect(table.code).toBe(0);
-      expect(table.stdout).toMatch(/│ id\s+│ name\s+│ tenant\s+│ type\s+│ database\s+│ table\s+│ state\s+│/);
-      expect(table.stdout).toMatch(new RegExp(`│ ${destinationId} │ CLI Postgres\\s+│ ${pipeline.tenantId} │ POSTGRES\\s+│ [^│]+│ pushrail\\.events\\s+│ active\\s+│`));
+      expect(table.stdout).toMatch(/│ id\s+│ name\s+│ tenant\s+│ type\s+│ database\s+│ table\s+│ state\s+│ depth\s+│ last delivery\s+│/);
+      expect(table.stdout).toMatch(
+        new RegExp(`│ ${destinationId} │ CLI Postgres\\s+│ ${pipeline.tenantId} │ POSTGRES\\s+│ [^│]+│ pushrail\\.events\\s+│ active\\s+│ \\d+\\s+│ [^│]+│`),
+      );
       expect(table.stdout).toContain(pipeline.destinationId);
 
       const listed = await pushrailJson(['destinations', 'list', '--tenant', pipeline.tenantId]);
@@ -141,7 +143,12 @@ describe('pushrail CLI against a running stack', () => {
     });
 
     it('deletes a destination', async () => {
-      const result = await pushrail(['destinations', 'delete', destinationId]);
+      // It drops data: without --yes and without a terminal to ask at, nothing happens.
+      const unconfirmed = await pushrail(['destinations', 'delete', destinationId]);
+      expect(unconfirmed.code).toBe(2);
+      expect(unconfirmed.stderr).toMatch(/^pushrail: [^\n]*pass --yes to confirm\n$/);
+      expect((await pipeline.admin('GET', `/admin/v1/destinations/${destinationId}`)).status).toBe(200);
+      const result = await pushrail(['destinations', 'delete', destinationId, '--yes']);
       expect(result).toEqual({ code: 0, stdout: `deleted destination ${destinationId}\n`, stderr: '' });
       expect((await pipeline.admin('GET', `/admin/v1/destinations/${destinationId}`)).status).toBe(404);
     });

@@ -135,6 +135,18 @@ describe('every response of the OpenAPI document, from real requests (Redis kill
     expectStatus(await pipeline.admin('POST', `/admin/v1/tenants/${randomUUID()}/write-keys`), 404, 'write key of no tenant');
     expectStatus(await pipeline.admin('DELETE', `/admin/v1/write-keys/${key.body.id}`), 204, 'write key revoked');
     expectStatus(await pipeline.admin('DELETE', `/admin/v1/write-keys/${randomUUID()}`), 404, 'no write key');
+    expectStatus(await pipeline.admin('GET', '/admin/v1/tenants?limit=1'), 200, 'tenant list');
+    expectStatus(await pipeline.admin('GET', '/admin/v1/tenants?limit=0'), 400, 'tenant list with limit 0');
+    expectStatus(await pipeline.admin('GET', `/admin/v1/tenants/${created.body.id}/write-keys`), 200, 'write keys');
+    expectStatus(await pipeline.admin('GET', `/admin/v1/tenants/${randomUUID()}/write-keys`), 404, 'write keys of no tenant');
+    const doomed = await pipeline.admin('POST', '/admin/v1/tenants', { name: 'Doomed' });
+    const doomedKey = (await pipeline.admin('POST', `/admin/v1/tenants/${doomed.body.id}/write-keys`)).body.key as string;
+    expectStatus(await pipeline.admin('POST', '/admin/v1/destinations', { tenantId: doomed.body.id, ...pipeline.destinationConfig() }), 201, 'doomed destination');
+    expectStatus(await pipeline.postEvent(seedEvent({ idempotencyKey: 'doomed' }), doomedKey), 202, 'doomed event');
+    expectStatus(await pipeline.admin('DELETE', `/admin/v1/tenants/${doomed.body.id}`), 409, 'delete of a tenant with queued events');
+    expectStatus(await pipeline.admin('DELETE', `/admin/v1/tenants/${doomed.body.id}?force=yes`), 400, 'delete with a bad force');
+    expectStatus(await pipeline.admin('DELETE', `/admin/v1/tenants/${doomed.body.id}?force=true`), 204, 'forced delete');
+    expectStatus(await pipeline.admin('DELETE', `/admin/v1/tenants/${doomed.body.id}`), 404, 'deleted twice');
   });
 
   it('answers the destination routes: success, 400 and 404, the DDL as text and the test report', async () => {
@@ -164,6 +176,8 @@ describe('every response of the OpenAPI document, from real requests (Redis kill
     expect(ddl.text).toMatch(/CREATE TABLE/);
     expectStatus(await pipeline.admin('GET', `/admin/v1/destinations/${id}/ddl?eventType=`), 400, 'ddl with an empty event type');
     expectStatus(await pipeline.admin('GET', `/admin/v1/destinations/${randomUUID()}/ddl`), 404, 'ddl of none');
+    expectStatus(await pipeline.admin('GET', `/admin/v1/destinations/${id}/status`), 200, 'status');
+    expectStatus(await pipeline.admin('GET', `/admin/v1/destinations/${randomUUID()}/status`), 404, 'status of none');
     for (const action of ['pause', 'resume']) {
       expectStatus(await pipeline.admin('POST', `/admin/v1/destinations/${id}/${action}`), 200, action);
       expectStatus(await pipeline.admin('POST', `/admin/v1/destinations/${randomUUID()}/${action}`), 404, `${action} of none`);
@@ -200,6 +214,9 @@ describe('every response of the OpenAPI document, from real requests (Redis kill
     expect(byIds.body).toMatchObject({ redriven: 1, notFound: 1 });
     expectStatus(await pipeline.admin('POST', '/admin/v1/dead-letters/redrive', { destinationId: pipeline.destinationId }), 202, 'redrive by destination');
     expectStatus(await pipeline.admin('POST', '/admin/v1/dead-letters/redrive', {}), 400, 'redrive of nothing');
+    expectStatus(await pipeline.admin('DELETE', '/admin/v1/dead-letters', { ids: [page.body.items[0].id] }), 200, 'discard by ids');
+    expectStatus(await pipeline.admin('DELETE', '/admin/v1/dead-letters', { destinationId: pipeline.destinationId }), 200, 'discard by destination');
+    expectStatus(await pipeline.admin('DELETE', '/admin/v1/dead-letters', {}), 400, 'discard of nothing');
   });
 
   it('answers the operator routes: Bull Board as HTML, metrics as text, health, readiness and this document', async () => {
@@ -299,6 +316,8 @@ describe('every response of the OpenAPI document, from real requests (Redis kill
     }
     expectStatus(await portal.request('POST', `/portal/api/destinations/${pipeline.destinationId}/test-events`, {}), 503, 'portal test event');
     expectStatus(await pipeline.admin('DELETE', `/admin/v1/destinations/${pipeline.destinationId}`), 503, 'delete');
+    expectStatus(await pipeline.admin('GET', `/admin/v1/destinations/${pipeline.destinationId}/status`), 503, 'status');
+    expectStatus(await pipeline.admin('DELETE', `/admin/v1/tenants/${pipeline.tenantId}`), 503, 'tenant delete');
   });
 
   it('produced every response the document lists, each matching it (500 aside)', async () => {

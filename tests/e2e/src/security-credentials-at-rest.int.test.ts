@@ -200,7 +200,7 @@ describe('credentials at rest: rotation, re-encryption, tampering, dump', () => 
       const before = logLines.length;
       const answer = await pipeline.admin(method, `/admin/v1/destinations/${tamperedId}${route}`, method === 'PATCH' ? { name: 'x' } : undefined);
       expect(answer.status).toBe(500);
-      expect(answer.body).toEqual({ error: { code: 'internal', message: 'internal error' } });
+      expect(answer.body).toEqual({ error: { code: 'internal', message: 'internal error', requestId: expect.any(String) } });
       const logged = logLines.slice(before).map((line) => JSON.parse(line));
       expect(logged).toContainEqual(
         expect.objectContaining({ level: 50, msg: 'request failed', err: expect.objectContaining({ type: 'DecryptionFailedError' }) }),

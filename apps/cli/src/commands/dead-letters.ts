@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ERROR_KINDS_TEXT, parseErrorKind, parseIdList, parsePositiveInt, parseStatus, parseTime } from '../arguments';
 import type { AdminClient, Query } from '../admin-client';
 import type { CliContext } from '../context';
+import { confirmDrop } from '../confirm';
 import { UsageError } from '../errors';
 import { count } from '../output';
 import { NO_PROGRESS, progressBar } from '../progress';
@@ -75,7 +76,7 @@ function eventOf(deadLetter: DeadLetter): unknown {
   return undefined;
 }
 
-/** `pushrail dead-letters list|show|redrive`. */
+/** `pushrail dead-letters list|show|redrive|discard`. */
 export function registerDeadLetters(program: Command, ctx: CliContext): void {
   const deadLetters = program.command('dead-letters').description('events that could not be delivered: list, inspect, redrive');
 
@@ -84,7 +85,7 @@ export function registerDeadLetters(program: Command, ctx: CliContext): void {
     .description('list dead letters, oldest first')
     .option('--destination <id>', "only this destination's")
     .option('--error-kind <kind>', `only ${ERROR_KINDS_TEXT}`, parseErrorKind)
-    .option('--status <status>', 'pending, redriven or all (the default)', parseStatus)
+    .option('--status <status>', 'pending, redriven, discarded or all (the default)', parseStatus)
     .option('--since <time>', `dead-lettered at or after (${TIME_HELP})`, (v) => parseTime(v))
     .option('--until <time>', `dead-lettered before (${TIME_HELP})`, (v) => parseTime(v))
     .option('--limit <n>', 'dead letters per page (the API allows 1 to 1000, default 100)', parsePositiveInt)
@@ -159,21 +160,59 @@ export function registerDeadLetters(program: Command, ctx: CliContext): void {
         throw new UsageError('--error-kind, --since and --until narrow --destination; they cannot be used with --ids');
       }
       const client = ctx.client(command);
+      // A bar only when there is more than one request to wait for.
+      const progressFor = (total: number) => (total > REDRIVE_CHUNK ? progressBar(ctx.output.streams.stderr, total, 'redriving') : NO_PROGRESS);
       if (options.ids !== undefined) {
-        // A bar only when there is more than one request to wait for.
-        const progress = options.ids.length > REDRIVE_CHUNK ? progressBar(ctx.output.streams.stderr, options.ids.length, 'redriving') : NO_PROGRESS;
-        const result = await redriveByIds(client, options.ids, progress);
+        const result = await redriveByIds(client, options.ids, progressFor(options.ids.length));
         if (options.json) ctx.output.json(result);
         else ctx.output.line(`redriven ${result.redriven} of ${count(result.requested, 'dead letter')}${describeLeftOver(result)}`);
         return;
       }
-      const result = await redriveByFilter(client, {
-        destinationId: options.destination!,
-        errorKind: options.errorKind,
-        since: options.since,
-        until: options.until,
-      });
+      const result = await redriveByFilter(
+        client,
+        { destinationId: options.destination!, errorKind: options.errorKind, since: options.since, until: options.until },
+        progressFor,
+      );
       if (options.json) ctx.output.json(result);
       else ctx.output.line(`redriven ${count(result.redriven, 'dead letter')} of destination ${options.destination!}${describeLeftOver(result)}`);
+    });
+
+  deadLetters
+    .command('discard')
+    .description('give up on dead letters, by id or by destination (with filters): never redriven, deleted after the retention period')
+    .option('--ids <ids>', 'dead-letter ids, comma-separated (at most 1,000)', parseIdList)
+    .option('--destination <id>', 'every pending dead letter of this destination')
+    .option('--error-kind <kind>', `with --destination: only ${ERROR_KINDS_TEXT}`, parseErrorKind)
+    .option('--since <time>', `with --destination: dead-lettered at or after (${TIME_HELP})`, (v) => parseTime(v))
+    .option('--until <time>', `with --destination: dead-lettered before (${TIME_HELP})`, (v) => parseTime(v))
+    .option('--yes', 'do not ask for confirmation (it drops data)')
+    .option('--json', JSON_HELP)
+    .action(async (options: RedriveOptions & { yes?: boolean }, command: Command) => {
+      if ((options.ids === undefined) === (options.destination === undefined)) {
+        throw new UsageError('discard needs either --ids or --destination (not both)');
+      }
+      if (options.ids !== undefined && (options.errorKind !== undefined || options.since !== undefined || options.until !== undefined)) {
+        throw new UsageError('--error-kind, --since and --until narrow --destination; they cannot be used with --ids');
+      }
+      if (options.ids !== undefined && options.ids.length > REDRIVE_CHUNK) {
+        throw new UsageError(`--ids takes at most ${REDRIVE_CHUNK} ids; use --destination with filters for more`);
+      }
+      const client = ctx.client(command);
+      const what = options.ids !== undefined ? count(options.ids.length, 'dead letter') : `every pending dead letter of destination ${options.destination!} that matches`;
+      await confirmDrop(`discard ${what}: they will never be delivered`, options.yes);
+      const body =
+        options.ids !== undefined
+          ? { ids: options.ids }
+          : { destinationId: options.destination!, errorKind: options.errorKind, since: options.since, until: options.until };
+      const result = await client.json<{ discarded: number; notFound?: number; alreadyResolved?: number }>('DELETE', '/admin/v1/dead-letters', { body });
+      if (options.json) {
+        ctx.output.json(result);
+        return;
+      }
+      const left = [
+        result.notFound ? `${result.notFound} not found` : '',
+        result.alreadyResolved ? `${result.alreadyResolved} already redriven or discarded` : '',
+      ].filter((part) => part !== '');
+      ctx.output.line(`discarded ${count(result.discarded, 'dead letter')}${left.length > 0 ? `; ${left.join(', ')}` : ''}`);
     });
 }

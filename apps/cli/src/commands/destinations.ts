@@ -1,7 +1,9 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import type { CliContext } from '../context';
 import { CliError, UsageError } from '../errors';
+import { confirmDrop } from '../confirm';
 import { readSeedFile } from '../seed-file';
+import { ago, fetchStatuses, stateText, statusPath, statusRecord, type DestinationStatus } from './destination-status';
 
 /** A destination as the API shows it (secrets redacted). */
 interface DestinationView {
@@ -36,7 +38,45 @@ function show(ctx: CliContext, destination: DestinationView, asJson: boolean | u
   else ctx.output.record({ ...destination, state: state(destination) });
 }
 
-/** `pushrail destinations create|list|get|test|ddl|pause|resume|delete`. */
+/**
+ * `--set batchSize=500 --set auth.mode=PASSWORD` → `{batchSize: 500, auth: {mode: 'PASSWORD'}}`:
+ * a value is JSON when it parses as JSON (numbers, booleans, null, quoted strings), else the text.
+ */
+export function collectSet(pair: string, previous: Record<string, unknown>): Record<string, unknown> {
+  const eq = pair.indexOf('=');
+  if (eq <= 0) throw new InvalidArgumentError(`${JSON.stringify(pair)} is not field=value.`);
+  const path = pair.slice(0, eq).split('.');
+  if (path.some((part) => part === '' || part === '__proto__' || part === 'constructor' || part === 'prototype')) {
+    throw new InvalidArgumentError(`${JSON.stringify(pair.slice(0, eq))} is not a field name.`);
+  }
+  const text = pair.slice(eq + 1);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = text;
+  }
+  let target = previous;
+  for (const part of path.slice(0, -1)) {
+    const next = target[part];
+    target = (target[part] = next !== null && typeof next === 'object' && !Array.isArray(next) ? next : {}) as Record<string, unknown>;
+  }
+  target[path[path.length - 1]!] = value;
+  return previous;
+}
+
+/** The file's fields with the --set fields over them, nested objects merged. */
+export function mergePatch(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const current = merged[key];
+    const bothObjects = [current, value].every((v) => v !== null && typeof v === 'object' && !Array.isArray(v));
+    merged[key] = bothObjects ? mergePatch(current as Record<string, unknown>, value as Record<string, unknown>) : value;
+  }
+  return merged;
+}
+
+/** `pushrail destinations create|list|get|update|status|test|ddl|pause|resume|delete`. */
 export function registerDestinations(program: Command, ctx: CliContext): void {
   const destinations = program.command('destinations').description("where events go: the customers' databases");
 
@@ -71,17 +111,23 @@ export function registerDestinations(program: Command, ctx: CliContext): void {
         ctx.output.json(answer);
         return;
       }
+      const statuses = await fetchStatuses(ctx.client(command), answer.items.map((d) => d.id));
       ctx.output.table(
-        ['id', 'name', 'tenant', 'type', 'database', 'table', 'state'],
-        answer.items.map((d) => [
-          d.id,
-          d.name,
-          d.tenantId,
-          d.type,
-          `${d.target.host}:${d.target.port}/${d.target.database}`,
-          `${d.target.table}${d.config.tableMode === 'per_event_type' ? '_*' : ''}`,
-          state(d),
-        ]),
+        ['id', 'name', 'tenant', 'type', 'database', 'table', 'state', 'depth', 'last delivery'],
+        answer.items.map((d) => {
+          const status = statuses.get(d.id);
+          return [
+            d.id,
+            d.name,
+            d.tenantId,
+            d.type,
+            `${d.target.host}:${d.target.port}/${d.target.database}`,
+            `${d.target.table}${d.config.tableMode === 'per_event_type' ? '_*' : ''}`,
+            status ? stateText(status) : state(d),
+            status?.queueDepth,
+            status ? ago(status.lastDeliveredAt) : undefined,
+          ];
+        }),
       );
     });
 
@@ -92,6 +138,31 @@ export function registerDestinations(program: Command, ctx: CliContext): void {
     .option('--json', JSON_HELP)
     .action(async (id: string, options: { json?: boolean }, command: Command) => {
       show(ctx, await ctx.client(command).json<DestinationView>('GET', path(id)), options.json);
+    });
+
+  destinations
+    .command('update')
+    .description('change a destination (PATCH: the fields given are merged over its config and validated like a create)')
+    .argument('<id>', 'destination id')
+    .option('--file <path>', 'the fields to change, a JSON file (a password given there replaces the stored one)')
+    .option('--set <field=value...>', 'a field to change, e.g. batchSize=500 or auth.mode=RDS_IAM (values are JSON when they parse as JSON)', collectSet, {})
+    .option('--json', JSON_HELP)
+    .action(async (id: string, options: { file?: string; set: Record<string, unknown>; json?: boolean }, command: Command) => {
+      const client = ctx.client(command);
+      const patch = mergePatch(options.file ? await readSeedFile(options.file) : {}, options.set);
+      if (Object.keys(patch).length === 0) throw new UsageError('update needs --file or at least one --set field=value');
+      show(ctx, await client.json<DestinationView>('PATCH', path(id), { body: patch }), options.json);
+    });
+
+  destinations
+    .command('status')
+    .description('show a destination\'s state, queue, deliveries and dead letters of the last 24 h, and its last error')
+    .argument('<id>', 'destination id')
+    .option('--json', JSON_HELP)
+    .action(async (id: string, options: { json?: boolean }, command: Command) => {
+      const status = await ctx.client(command).json<DestinationStatus>('GET', statusPath(id));
+      if (options.json) ctx.output.json(status);
+      else ctx.output.record(statusRecord(id, status));
     });
 
   destinations
@@ -145,8 +216,11 @@ export function registerDestinations(program: Command, ctx: CliContext): void {
     .command('delete')
     .description('delete a destination and drop the events queued for it')
     .argument('<id>', 'destination id')
-    .action(async (id: string, _options: unknown, command: Command) => {
-      await ctx.client(command).send('DELETE', path(id));
+    .option('--yes', 'do not ask for confirmation (it drops data)')
+    .action(async (id: string, options: { yes?: boolean }, command: Command) => {
+      const client = ctx.client(command);
+      await confirmDrop(`delete destination ${id} and drop the events queued for it`, options.yes);
+      await client.send('DELETE', path(id));
       ctx.output.line(`deleted destination ${id}`);
     });
 }

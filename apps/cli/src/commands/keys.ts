@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
 import { CliError, parseConfigOrUsageError } from '../errors';
+import { registerWriteKeyList } from './write-key-list';
 
 /**
  * `pushrail keys reencrypt`: after a rotation of PUSHRAIL_ENCRYPTION_KEY
@@ -9,7 +10,8 @@ import { CliError, parseConfigOrUsageError } from '../errors';
  * The procedure is in SECURITY.md.
  */
 export function registerKeys(program: Command, ctx: CliContext): void {
-  const keys = program.command('keys').description('encryption keys of destination credentials');
+  const keys = program.command('keys').description("encryption keys of destination credentials (reencrypt), and tenants' write keys (list)");
+  registerWriteKeyList(keys, ctx);
   keys
     .command('reencrypt')
     .description('re-encrypt every destination under PUSHRAIL_ENCRYPTION_KEY (reads DATABASE_URL, PUSHRAIL_ENCRYPTION_OLD_KEYS)')

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
+import { registerWriteKeyList } from './write-key-list';
 
 interface CreatedWriteKey {
   id: string;
@@ -9,7 +10,7 @@ interface CreatedWriteKey {
   createdAt: string;
 }
 
-/** `pushrail write-keys create|revoke`. */
+/** `pushrail write-keys create|list|revoke`. */
 export function registerWriteKeys(program: Command, ctx: CliContext): void {
   const writeKeys = program.command('write-keys').description("tenants' write keys (for POST /v1/events)");
 
@@ -32,6 +33,8 @@ export function registerWriteKeys(program: Command, ctx: CliContext): void {
       ctx.output.line(created.key);
       ctx.output.note('The key above is shown once: Pushrail stores only its hash. Keep it now.');
     });
+
+  registerWriteKeyList(writeKeys, ctx);
 
   writeKeys
     .command('revoke')

@@ -35,6 +35,11 @@ export const errorResponse = z
         )
         .optional()
         .describe('400 invalid_events (`POST /v1/batch`): every invalid event by index; nothing of the batch was accepted'),
+      queued: z
+        .array(z.object({ destinationId: z.uuid(), name: z.string(), queuedJobs: z.number().int().min(1) }))
+        .optional()
+        .describe('409 (`DELETE /admin/v1/tenants/{id}`): each destination with events still queued, and how many jobs'),
+      requestId: z.string().describe('The request\'s id, also in the `X-Request-Id` header and in the access-log line: the caller\'s own when sane, else one made for it'),
     }),
   })
   .describe('Every error answer of the API');

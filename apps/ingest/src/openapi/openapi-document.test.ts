@@ -1,6 +1,9 @@
 import type { Router } from 'express';
 import { deadLetterRoutes } from '../routes/admin/dead-letters';
 import { destinationRoutes } from '../routes/admin/destinations';
+import { destinationStatusRoutes } from '../routes/admin/destination-status';
+import { deadLetterDiscardRoutes } from '../routes/admin/dead-letter-discard';
+import { tenantOperationsRoutes } from '../routes/admin/tenant-operations';
 import { tenantRoutes } from '../routes/admin/tenants';
 import { healthRoutes } from '../routes/health';
 import { openApiRoutes } from '../routes/openapi';
@@ -44,7 +47,10 @@ const DESIGN_ROUTES = [
   'POST /segment/v1/group',
   'POST /segment/v1/alias',
   'POST /admin/v1/tenants',
+  'GET /admin/v1/tenants',
   'GET /admin/v1/tenants/{id}',
+  'GET /admin/v1/tenants/{id}/write-keys',
+  'DELETE /admin/v1/tenants/{id}',
   'PATCH /admin/v1/tenants/{id}',
   'POST /admin/v1/tenants/{id}/write-keys',
   'DELETE /admin/v1/write-keys/{id}',
@@ -57,9 +63,11 @@ const DESIGN_ROUTES = [
   'POST /admin/v1/destinations/{id}/pause',
   'POST /admin/v1/destinations/{id}/resume',
   'GET /admin/v1/destinations/{id}/ddl',
+  'GET /admin/v1/destinations/{id}/status',
   'GET /admin/v1/dead-letters',
   'GET /admin/v1/dead-letters/{id}',
   'POST /admin/v1/dead-letters/redrive',
+  'DELETE /admin/v1/dead-letters',
   'GET /admin/queues',
   'GET /metrics',
   'GET /healthz',
@@ -129,6 +137,9 @@ describe('the OpenAPI document', () => {
       ...expressRoutes('/portal/api', portalDestinationRoutes(deps)),
       ...expressRoutes('/portal/api', portalDeadLetterRoutes(deps)),
       ...expressRoutes('/portal/api', portalWriteKeyRoutes(deps)),
+      ...expressRoutes('/admin/v1', destinationStatusRoutes(deps)),
+      ...expressRoutes('/admin/v1', tenantOperationsRoutes(deps)),
+      ...expressRoutes('/admin/v1', deadLetterDiscardRoutes(deps)),
     ];
     expect(routes.length).toBeGreaterThan(15);
     expect(routes.filter((r) => !documented.has(r))).toEqual([]);
@@ -165,6 +176,7 @@ describe('the OpenAPI document', () => {
   test('every operation with a JSON body answers 400, 413 and 415 in the Error shape', () => {
     const withBody = operations.filter((o) => o.op.requestBody !== undefined);
     expect(withBody.map((o) => o.route).sort()).toEqual([
+      'DELETE /admin/v1/dead-letters',
       'PATCH /admin/v1/destinations/{id}',
       'PATCH /admin/v1/tenants/{id}',
       'PATCH /portal/api/destinations/{id}',
@@ -219,8 +231,8 @@ describe('the OpenAPI document', () => {
     const schemas = document.components.schemas as Record<string, { properties: Record<string, { items?: unknown }> }>;
     expect(schemas.BatchRequest!.properties.events!.items).toEqual({ $ref: '#/components/schemas/EventEnvelope' });
     const error = schemas.Error!.properties.error as unknown as { properties: Record<string, unknown>; required: string[] };
-    expect(Object.keys(error.properties)).toEqual(['code', 'message', 'issues', 'invalidEvents']);
-    expect(error.required).toEqual(['code', 'message']);
+    expect(Object.keys(error.properties)).toEqual(['code', 'message', 'issues', 'invalidEvents', 'queued', 'requestId']);
+    expect(error.required).toEqual(['code', 'message', 'requestId']);
     expect(Object.keys(document.components.securitySchemes).sort()).toEqual(['adminToken', 'portalCsrf', 'portalSession', 'segmentWriteKey', 'writeKey']);
   });
 

@@ -35,9 +35,11 @@ import {
   testEventBody,
   testEventStatusQuery,
   testEventStatusResponse,
-  writeKeyListResponse,
+  writeKeyListResponse as portalWriteKeyListResponse,
 } from '../routes/portal/portal-schemas';
-import { destinationStatusResponse } from '../portal/destination-status';
+import { discardResponse } from '../routes/admin/dead-letter-discard-schemas';
+import { destinationStatusResponse } from '../routes/admin/destination-status-schemas';
+import { deleteTenantQuery, tenantListQuery, tenantListResponse, writeKeyListResponse } from '../routes/admin/tenant-operations-schemas';
 import { createTenantBody, patchTenantBody, tenantResponse, writeKeyCreatedResponse } from '../routes/admin/tenant-schemas';
 import { batchAcceptedResponse, eventAcceptedResponse } from '../routes/event-schemas';
 import { healthResponse, readinessResponse } from '../routes/health-schemas';
@@ -78,29 +80,32 @@ export const RESPONSE_SCHEMAS = {
   Readiness: readinessResponse,
   Tenant: tenantResponse,
   WriteKeyCreated: writeKeyCreatedResponse,
+  TenantList: tenantListResponse,
+  WriteKeyList: writeKeyListResponse,
   DestinationConfig: destinationConfigSchema,
   Destination: destinationResponse,
   DestinationList: destinationListResponse,
   DestinationTestReport: destinationTestResponse,
+  DestinationStatus: destinationStatusResponse,
   DeadLetterSummary: deadLetterSummaryResponse,
   DeadLetterList: deadLetterListResponse,
   DeadLetter: deadLetterResponse,
   RedriveOutcome: redriveOutcomeResponse,
   RedriveByIdsOutcome: redriveByIdsOutcomeResponse,
   RedriveResult: redriveResponse,
+  DiscardResult: discardResponse,
   OpenApiDocument: openApiDocumentResponse,
   SegmentAccepted: segmentAcceptedResponse,
   PortalLink: portalLinkResponse,
   PortalSession: portalSessionResponse,
   DestinationTypes: destinationTypesResponse,
-  DestinationStatus: destinationStatusResponse,
   PortalDestination: portalDestinationResponse,
   PortalDestinationList: portalDestinationListResponse,
   SetupGuide: setupGuideResponse,
   TestEventAccepted: testEventAccepted,
   TestEventStatus: testEventStatusResponse,
   DeadLetterScope: deadLetterScopeResponse,
-  WriteKeyList: writeKeyListResponse,
+  PortalWriteKeyList: portalWriteKeyListResponse,
 } satisfies Record<string, z.ZodType>;
 
 export type RequestSchemaName = keyof typeof REQUEST_SCHEMAS;
@@ -349,6 +354,48 @@ export const ROUTES: readonly RouteSpec[] = [
     responses: { 201: { description: 'Created; `key` is shown this once', json: 'WriteKeyCreated' }, ...ADMIN, 404: notFound('tenant') },
   },
   {
+    method: 'get',
+    path: '/admin/v1/tenants',
+    operationId: 'listTenants',
+    summary: 'List tenants',
+    description: 'In the order they were created, a page at a time.',
+    tag: 'tenants',
+    auth: 'adminToken',
+    query: tenantListQuery,
+    responses: { 200: { description: 'A page of tenants', json: 'TenantList' }, 400: badQuery('The query is invalid'), ...ADMIN },
+  },
+  {
+    method: 'get',
+    path: '/admin/v1/tenants/{id}/write-keys',
+    operationId: 'listWriteKeys',
+    summary: "List a tenant's write keys",
+    description: 'Id, prefix, when created, last used (to the minute) and revoked; never the key.',
+    tag: 'tenants',
+    auth: 'adminToken',
+    pathParams: { id: tenantId },
+    responses: { 200: { description: 'The keys, oldest first', json: 'WriteKeyList' }, ...ADMIN, 404: notFound('tenant') },
+  },
+  {
+    method: 'delete',
+    path: '/admin/v1/tenants/{id}',
+    operationId: 'deleteTenant',
+    summary: 'Delete a tenant',
+    description:
+      'Its write keys stop working at once (within 0.5 s on other ingest processes); its destinations and their dead letters are deleted. Events still queued for its destinations are dropped only with `force=true`; without it such a delete answers 409 naming each destination and its queued jobs.',
+    tag: 'tenants',
+    auth: 'adminToken',
+    pathParams: { id: tenantId },
+    query: deleteTenantQuery,
+    responses: {
+      204: { description: 'Deleted' },
+      400: badQuery('The query is invalid'),
+      ...ADMIN,
+      404: notFound('tenant'),
+      409: error('Events are still queued for its destinations (`queued` names each); nothing was deleted'),
+      503: QUEUE_DOWN,
+    },
+  },
+  {
     method: 'delete',
     path: '/admin/v1/write-keys/{id}',
     operationId: 'revokeWriteKey',
@@ -489,6 +536,23 @@ export const ROUTES: readonly RouteSpec[] = [
   },
   {
     method: 'get',
+    path: '/admin/v1/destinations/{id}/status',
+    operationId: 'getDestinationStatus',
+    summary: "A destination's state, queue and delivery figures",
+    description:
+      'Cheap to poll for a page of destinations: read from Redis only (queue keys and counters workers keep per batch), never from the customer\'s table. `delivered24h` and `deadLettered24h` cover the last 24 hours to 10 minutes.',
+    tag: 'destinations',
+    auth: 'adminToken',
+    pathParams: { id: destinationId },
+    responses: {
+      200: { description: 'The status', json: 'DestinationStatus' },
+      ...ADMIN,
+      404: notFound('destination'),
+      503: error('Redis cannot be read now; retry later', ['RetryAfter']),
+    },
+  },
+  {
+    method: 'get',
     path: '/admin/v1/dead-letters',
     operationId: 'listDeadLetters',
     summary: 'List dead letters',
@@ -524,6 +588,23 @@ export const ROUTES: readonly RouteSpec[] = [
     body: 'RedriveRequest',
     responses: {
       202: { description: 'Enqueued again (RedriveByIdsOutcome for a redrive by ids)', json: 'RedriveResult' },
+      400: badRequest('The body is invalid'),
+      ...ADMIN,
+      ...JSON_BODY,
+    },
+  },
+  {
+    method: 'delete',
+    path: '/admin/v1/dead-letters',
+    operationId: 'discardDeadLetters',
+    summary: 'Discard dead letters',
+    description:
+      'By ids, or by destination with optional error kind and time range (the body of a redrive). Only pending dead letters are discarded: a discarded one is never redriven, and it is deleted, like a redriven one, PUSHRAIL_DEAD_LETTER_RETENTION_DAYS after (default 30).',
+    tag: 'dead-letters',
+    auth: 'adminToken',
+    body: 'RedriveRequest',
+    responses: {
+      200: { description: 'How many were discarded (and, by ids, what was left alone)', json: 'DiscardResult' },
       400: badRequest('The body is invalid'),
       ...ADMIN,
       ...JSON_BODY,
@@ -851,7 +932,7 @@ const portalRoutes: RouteSpec[] = [
     summary: "The tenant's write keys, newest first (prefix and dates, never the key)",
     tag: 'portal',
     auth: 'portalSession',
-    responses: { 200: { description: 'The keys', json: 'WriteKeyList' }, ...PORTAL },
+    responses: { 200: { description: 'The keys', json: 'PortalWriteKeyList' }, ...PORTAL },
   },
   {
     method: 'post',

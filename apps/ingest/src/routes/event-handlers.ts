@@ -95,9 +95,9 @@ export class EventHandlers {
 
   /**
    * One event. `read.bytes` bounds the event's size; a key from the
-   * `Idempotency-Key` header adds its own field.
+   * `Idempotency-Key` header adds its own field; `requestId` goes into its job.
    */
-  async single(authorization: string | undefined, read: ReadBody): Promise<EventAnswer> {
+  async single(authorization: string | undefined, read: ReadBody, requestId?: string): Promise<EventAnswer> {
     const owner = await this.deps.auth.authenticate(authorization);
     const header = read.idempotencyKeyHeader;
     const headerBytes = header === undefined ? 0 : Buffer.byteLength(`,"idempotencyKey":${JSON.stringify(header)}`);
@@ -107,12 +107,12 @@ export class EventHandlers {
     const all = withTextIssues(issues, read.textIssues ?? []);
     if (!event || all.length > 0) throw new HttpError('invalid_request', 'the event is invalid; nothing was accepted', { issues: all });
     await this.charge(owner, 1);
-    const { ids, warning } = await this.deps.intake.acceptOne(owner, event);
+    const { ids, warning } = await this.deps.intake.acceptOne(owner, event, requestId);
     return { status: 202, body: { eventId: ids, ...(warning ? { warning } : {}) } };
   }
 
   /** A batch: all or nothing. A body within 1 MB holds no event over it. */
-  async batch(authorization: string | undefined, read: ReadBody): Promise<EventAnswer> {
+  async batch(authorization: string | undefined, read: ReadBody, requestId?: string): Promise<EventAnswer> {
     const owner = await this.deps.auth.authenticate(authorization);
     const textIssues = textIssuesByEvent(read.textIssues ?? []);
     const parsed = batchBodySchema.safeParse(read.body);
@@ -136,7 +136,7 @@ export class EventHandlers {
       });
     }
     await this.charge(owner, events.length);
-    const { ids, warning } = await this.deps.intake.acceptBatch(owner, events);
+    const { ids, warning } = await this.deps.intake.acceptBatch(owner, events, requestId);
     return { status: 202, body: { eventIds: ids, ...(warning ? { warning } : {}) } };
   }
 }

@@ -140,6 +140,7 @@ export const deadLetterSummaryResponse = z.object({
   lastFailedAt: isoTime,
   deadLetteredAt: isoTime,
   redrivenAt: isoTime.nullable(),
+  discardedAt: isoTime.nullable().describe('When an operator discarded it (`DELETE /admin/v1/dead-letters`); it is never redriven after'),
 });
 export type DeadLetterSummaryResponse = z.output<typeof deadLetterSummaryResponse>;
 
@@ -173,7 +174,7 @@ export const redriveOutcomeResponse = z.object({
 /** What a redrive by ids did. */
 export const redriveByIdsOutcomeResponse = redriveOutcomeResponse.extend({
   notFound: z.number().int().min(0).describe('Ids that name no dead letter'),
-  alreadyRedriven: z.number().int().min(0).describe('Ids of dead letters redriven before: not sent again'),
+  alreadyRedriven: z.number().int().min(0).describe('Ids of dead letters redriven or discarded before: not sent again'),
 });
 
 export const redriveResponse = z.union([redriveByIdsOutcomeResponse, redriveOutcomeResponse]);

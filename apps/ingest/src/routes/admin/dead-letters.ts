@@ -38,6 +38,7 @@ export function deadLetterSummaryView(d: DeadLetterSummary): DeadLetterSummaryRe
     lastFailedAt: d.lastFailedAt.toISOString(),
     deadLetteredAt: d.deadLetteredAt.toISOString(),
     redrivenAt: timeOrNull(d.redrivenAt),
+    discardedAt: timeOrNull(d.discardedAt),
   };
 }
 

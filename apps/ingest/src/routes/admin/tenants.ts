@@ -6,7 +6,8 @@ import type { WriteKeyAuthenticator } from '../../write-key-auth';
 import { issueWriteKey } from '../../write-keys';
 import { createTenantBody, patchTenantBody, type TenantResponse } from './tenant-schemas';
 
-function tenantView(t: Tenant): TenantResponse {
+/** A tenant as every answer shows it (the list in tenant-operations.ts too). */
+export function tenantView(t: Tenant): TenantResponse {
   return { id: t.id, name: t.name, rateLimitPerSec: t.rateLimitPerSec, createdAt: t.createdAt.toISOString() };
 }
 

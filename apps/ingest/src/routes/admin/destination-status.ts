@@ -1,0 +1,20 @@
+import type { ControlDb } from '@pushrail/control-db';
+import { Router } from 'express';
+import { readDestinationStatus, type DestinationStatusDeps } from '../../destination-status';
+import { HttpError } from '../../http-errors';
+
+/** `GET /admin/v1/destinations/:id/status`. */
+export function destinationStatusRoutes(deps: DestinationStatusDeps & { db: ControlDb }): Router {
+  const router = Router();
+
+  router.get('/destinations/:id/status', async (req, res) => {
+    const record = await deps.db.getDestination(req.params.id);
+    if (!record) throw new HttpError('not_found', 'no such destination');
+    if (deps.redis.status !== 'ready') {
+      throw new HttpError('unavailable', 'the event queue is unavailable; retry later', {}, { 'Retry-After': '1' });
+    }
+    res.json(await readDestinationStatus(deps, record));
+  });
+
+  return router;
+}
