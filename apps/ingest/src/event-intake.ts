@@ -218,7 +218,8 @@ export class EventIntake {
     });
     const [queued] = this.toQueued(tenantId, [event]);
     try {
-      const jobId = await this.enqueue(destinationId, [queued!]);
+      const jobId = await this.enqueue(destinationId, [queued!], []);
+      await this.replicas?.confirm([destinationId]);
       this.metrics.eventsAccepted.inc();
       return { eventId: queued!.id, jobId };
     } catch {

@@ -5,4 +5,4 @@
 ALTER TABLE write_keys ADD COLUMN last_used_at timestamptz;
 
 CREATE INDEX tenants_created_idx ON tenants (created_at, id);
-CREATE INDEX write_keys_tenant_idx ON write_keys (tenant_id, created_at);
+-- write_keys (tenant_id, created_at) is indexed by 000003 already (the portal's key list).

@@ -188,7 +188,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List tenants
+         * @description In the order they were created, a page at a time.
+         */
+        get: operations["listTenants"];
         put?: never;
         /** Create a tenant */
         post: operations["createTenant"];
@@ -209,7 +213,11 @@ export interface paths {
         get: operations["getTenant"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete a tenant
+         * @description Its write keys stop working at once (within 0.5 s on other ingest processes); its destinations and their dead letters are deleted. Events still queued for its destinations are dropped only with `force=true`; without it such a delete answers 409 naming each destination and its queued jobs.
+         */
+        delete: operations["deleteTenant"];
         options?: never;
         head?: never;
         /**
@@ -226,7 +234,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List a tenant's write keys
+         * @description Id, prefix, when created, last used (to the minute) and revoked; never the key.
+         */
+        get: operations["listWriteKeys"];
         put?: never;
         /**
          * Create a write key
@@ -382,6 +394,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/destinations/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A destination's state, queue and delivery figures
+         * @description Cheap to poll for a page of destinations: read from Redis only (queue keys and counters workers keep per batch), never from the customer's table. `delivered24h` and `deadLettered24h` cover the last 24 hours to 10 minutes.
+         */
+        get: operations["getDestinationStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/dead-letters": {
         parameters: {
             query?: never;
@@ -396,7 +428,11 @@ export interface paths {
         get: operations["listDeadLetters"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Discard dead letters
+         * @description By ids, or by destination with optional error kind and time range (the body of a redrive). Only pending dead letters are discarded: a discarded one is never redriven, and it is deleted, like a redriven one, PUSHRAIL_DEAD_LETTER_RETENTION_DAYS after (default 30).
+         */
+        delete: operations["discardDeadLetters"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1017,6 +1053,46 @@ export interface components {
              * @description The tenant whose events go here
              */
             tenantId: string;
+        } | {
+            /** @constant */
+            type: "CLICKHOUSE";
+            name: string;
+            /**
+             * @default single
+             * @enum {string}
+             */
+            tableMode: "single" | "per_event_type";
+            /** @default false */
+            autoCreateTables: boolean;
+            /** @default 1000 */
+            batchSize: number;
+            /** @default 1 */
+            flushIntervalSec: number;
+            /** @default 4 */
+            maxConnections: number;
+            eventTypes?: string[];
+            host: string;
+            port?: number;
+            database: string;
+            /** @default events */
+            table: string;
+            /** @default true */
+            tls: boolean;
+            /** @enum {string} */
+            tlsMode?: "verify-full" | "require";
+            tlsCa?: string;
+            auth: {
+                /** @constant */
+                mode: "PASSWORD";
+                username: string;
+                password: string;
+            };
+            serverVersion?: string;
+            /**
+             * Format: uuid
+             * @description The tenant whose events go here
+             */
+            tenantId: string;
         };
         PatchDestinationRequest: {
             name?: string;
@@ -1075,6 +1151,30 @@ export interface components {
                 username?: string;
                 region?: string;
             };
+        } | {
+            name?: string;
+            /** @enum {string} */
+            tableMode?: "single" | "per_event_type";
+            autoCreateTables?: boolean;
+            batchSize?: number;
+            flushIntervalSec?: number;
+            maxConnections?: number;
+            eventTypes?: string[];
+            host?: string;
+            port?: number;
+            database?: string;
+            table?: string;
+            tls?: boolean;
+            /** @enum {string} */
+            tlsMode?: "verify-full" | "require";
+            tlsCa?: string;
+            auth?: {
+                /** @constant */
+                mode: "PASSWORD";
+                username: string;
+                password: string;
+            };
+            serverVersion?: string;
         };
         /** @description Either `ids`, or `destinationId` with optional `errorKind`, `since`, `until` (on the time of dead-lettering); never both */
         RedriveRequest: {
@@ -1208,6 +1308,41 @@ export interface components {
                 username: string;
                 region: string;
             };
+        } | {
+            /** @constant */
+            type: "CLICKHOUSE";
+            name: string;
+            /**
+             * @default single
+             * @enum {string}
+             */
+            tableMode: "single" | "per_event_type";
+            /** @default false */
+            autoCreateTables: boolean;
+            /** @default 1000 */
+            batchSize: number;
+            /** @default 1 */
+            flushIntervalSec: number;
+            /** @default 4 */
+            maxConnections: number;
+            eventTypes?: string[];
+            host: string;
+            port?: number;
+            database: string;
+            /** @default events */
+            table: string;
+            /** @default true */
+            tls: boolean;
+            /** @enum {string} */
+            tlsMode?: "verify-full" | "require";
+            tlsCa?: string;
+            auth: {
+                /** @constant */
+                mode: "PASSWORD";
+                username: string;
+                password: string;
+            };
+            serverVersion?: string;
         };
         TestEventRequest: {
             /**
@@ -1220,10 +1355,10 @@ export interface components {
         Error: {
             error: {
                 /**
-                 * @description Machine-readable; each code has one status: invalid_json 400, invalid_request 400, invalid_events 400, message_too_large 400, batch_too_large 400, unauthorized 401, forbidden 403, not_found 404, conflict 409, gone 410, payload_too_large 413, unsupported_media_type 415, rate_limited 429, internal 500, unavailable 503
+                 * @description Machine-readable; each code has one status: invalid_json 400, invalid_request 400, invalid_events 400, message_too_large 400, batch_too_large 400, unauthorized 401, forbidden 403, not_found 404, request_timeout 408, conflict 409, gone 410, payload_too_large 413, unsupported_media_type 415, expectation_failed 417, headers_too_large 431, rate_limited 429, internal 500, unavailable 503
                  * @enum {string}
                  */
-                code: "invalid_json" | "invalid_request" | "invalid_events" | "message_too_large" | "batch_too_large" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "gone" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal" | "unavailable";
+                code: "invalid_json" | "invalid_request" | "invalid_events" | "message_too_large" | "batch_too_large" | "unauthorized" | "forbidden" | "not_found" | "request_timeout" | "conflict" | "gone" | "payload_too_large" | "unsupported_media_type" | "expectation_failed" | "headers_too_large" | "rate_limited" | "internal" | "unavailable";
                 /** @description For people; never contains a secret */
                 message: string;
                 /** @description 400 invalid_request: each problem of the body or query, with its path */
@@ -1244,6 +1379,15 @@ export interface components {
                         message: string;
                     }[];
                 }[];
+                /** @description 409 (`DELETE /admin/v1/tenants/{id}`): each destination with events still queued, and how many jobs */
+                queued?: {
+                    /** Format: uuid */
+                    destinationId: string;
+                    name: string;
+                    queuedJobs: number;
+                }[];
+                /** @description The request's id, also in the `X-Request-Id` header and in the access-log line: the caller's own when sane, else one made for it */
+                requestId: string;
             };
         };
         EventAccepted: {
@@ -1296,6 +1440,30 @@ export interface components {
             tenantId: string;
             /** Format: date-time */
             createdAt: string;
+        };
+        TenantList: {
+            /** @description Tenants in the order they were created */
+            items: components["schemas"]["Tenant"][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        WriteKeyList: {
+            /** @description Oldest first, revoked ones included */
+            items: {
+                /**
+                 * Format: uuid
+                 * @description The key's id, for `DELETE /admin/v1/write-keys/{id}`
+                 */
+                id: string;
+                /** @description The start of the key, to recognise it */
+                prefix: string;
+                /** Format: date-time */
+                createdAt: string;
+                /** @description When it last authenticated a request, to the minute; null if never */
+                lastUsedAt: string | null;
+                /** @description When it was revoked; null while it works */
+                revokedAt: string | null;
+            }[];
         };
         /** @description A destination's config as answers show it, one shape per `type`: every default filled in, and every secret (`auth.password`) always "[REDACTED]". */
         DestinationConfig: {
@@ -1380,6 +1548,41 @@ export interface components {
                 username: string;
                 region: string;
             };
+        } | {
+            /** @constant */
+            type: "CLICKHOUSE";
+            name: string;
+            /**
+             * @default single
+             * @enum {string}
+             */
+            tableMode: "single" | "per_event_type";
+            /** @default false */
+            autoCreateTables: boolean;
+            /** @default 1000 */
+            batchSize: number;
+            /** @default 1 */
+            flushIntervalSec: number;
+            /** @default 4 */
+            maxConnections: number;
+            eventTypes?: string[];
+            host: string;
+            port?: number;
+            database: string;
+            /** @default events */
+            table: string;
+            /** @default true */
+            tls: boolean;
+            /** @enum {string} */
+            tlsMode?: "verify-full" | "require";
+            tlsCa?: string;
+            auth: {
+                /** @constant */
+                mode: "PASSWORD";
+                username: string;
+                password: string;
+            };
+            serverVersion?: string;
         };
         Destination: {
             /** Format: uuid */
@@ -1387,7 +1590,7 @@ export interface components {
             /** Format: uuid */
             tenantId: string;
             name: string;
-            /** @description The destination type: `POSTGRES`, `MYSQL` */
+            /** @description The destination type: `POSTGRES`, `MYSQL`, `CLICKHOUSE` */
             type: string;
             /** @description Where it writes */
             target: {
@@ -1421,6 +1624,39 @@ export interface components {
                 message?: string;
             }[];
         };
+        DestinationStatus: {
+            /**
+             * @description `paused`: by an operator or by failures (`pausedReason`); `backing_off`: transient failures, the queue waits out a delay; else `active`
+             * @enum {string}
+             */
+            state: "active" | "paused" | "backing_off";
+            /**
+             * @description Only when paused
+             * @enum {string}
+             */
+            pausedReason?: "operator" | "failures";
+            /** @description Only when paused: why, in words */
+            pausedMessage?: string | null;
+            /** @description Jobs not yet delivered (waiting, paused, delayed or held by a worker); a job holds one or more events */
+            queueDepth: number;
+            /** @description Age of the oldest waiting job, in seconds (0 when none waits) */
+            oldestWaitingSec: number;
+            /** @description When a batch last committed rows (kept 30 days) */
+            lastDeliveredAt: string | null;
+            /** @description The last delivery error, or null */
+            lastError: {
+                /** Format: date-time */
+                at: string;
+                /** @description `transient`, `permanent` or `bad_row` */
+                kind: string;
+                code: string | null;
+                message: string;
+            } | null;
+            /** @description Rows written in the last 24 hours (to 10 minutes) */
+            delivered24h: number;
+            /** @description Events dead-lettered in the last 24 hours (to 10 minutes) */
+            deadLettered24h: number;
+        };
         DeadLetterSummary: {
             /** @description A positive whole number, as a string (it can outgrow a JSON number) */
             id: string;
@@ -1441,6 +1677,8 @@ export interface components {
             /** Format: date-time */
             deadLetteredAt: string;
             redrivenAt: string | null;
+            /** @description When an operator discarded it (`DELETE /admin/v1/dead-letters`); it is never redriven after */
+            discardedAt: string | null;
         };
         DeadLetterList: {
             items: components["schemas"]["DeadLetterSummary"][];
@@ -1467,6 +1705,8 @@ export interface components {
             /** Format: date-time */
             deadLetteredAt: string;
             redrivenAt: string | null;
+            /** @description When an operator discarded it (`DELETE /admin/v1/dead-letters`); it is never redriven after */
+            discardedAt: string | null;
             jobId: string;
             /** @description The queued event as it was dead-lettered */
             event: unknown;
@@ -1490,6 +1730,8 @@ export interface components {
             /** Format: date-time */
             deadLetteredAt: string;
             redrivenAt: string | null;
+            /** @description When an operator discarded it (`DELETE /admin/v1/dead-letters`); it is never redriven after */
+            discardedAt: string | null;
             jobId: string;
             /** @description The stored text, when it is not JSON */
             eventJson: string;
@@ -1515,10 +1757,18 @@ export interface components {
             };
             /** @description Ids that name no dead letter */
             notFound: number;
-            /** @description Ids of dead letters redriven before: not sent again */
+            /** @description Ids of dead letters redriven or discarded before: not sent again */
             alreadyRedriven: number;
         };
         RedriveResult: components["schemas"]["RedriveByIdsOutcome"] | components["schemas"]["RedriveOutcome"];
+        DiscardResult: {
+            /** @description Pending dead letters marked discarded: never redriven, deleted after the retention period */
+            discarded: number;
+            /** @description By ids: ids that name no dead letter */
+            notFound?: number;
+            /** @description By ids: dead letters redriven or discarded before, left as they are */
+            alreadyResolved?: number;
+        };
         OpenApiDocument: {
             /** @description 3.1.0 */
             openapi: string;
@@ -1578,46 +1828,13 @@ export interface components {
                 secretPaths: string[];
             }[];
         };
-        DestinationStatus: {
-            /**
-             * @description `paused`: by an operator or by failures (`pausedReason`); `backing_off`: transient failures, the queue waits out a delay; else `active`
-             * @enum {string}
-             */
-            state: "active" | "paused" | "backing_off";
-            /**
-             * @description Only when paused
-             * @enum {string}
-             */
-            pausedReason?: "operator" | "failures";
-            /** @description Only when paused: why, in words */
-            pausedMessage?: string | null;
-            /** @description Jobs not yet delivered (waiting, paused, delayed or held by a worker); a job holds one or more events */
-            queueDepth: number;
-            /** @description Age of the oldest waiting job, in seconds (0 when none waits) */
-            oldestWaitingSec: number;
-            /** @description When a batch last committed rows */
-            lastDeliveredAt: string | null;
-            /** @description The last delivery error, or null */
-            lastError: {
-                /** Format: date-time */
-                at: string;
-                /** @description `transient`, `permanent` or `bad_row` */
-                kind: string;
-                code: string | null;
-                message: string;
-            } | null;
-            /** @description Rows written in the last 24 hours */
-            delivered24h: number;
-            /** @description Events dead-lettered in the last 24 hours */
-            deadLettered24h: number;
-        };
         PortalDestination: {
             /** Format: uuid */
             id: string;
             /** Format: uuid */
             tenantId: string;
             name: string;
-            /** @description The destination type: `POSTGRES`, `MYSQL` */
+            /** @description The destination type: `POSTGRES`, `MYSQL`, `CLICKHOUSE` */
             type: string;
             /** @description Where it writes */
             target: {
@@ -1637,7 +1854,39 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
-            status: components["schemas"]["DestinationStatus"];
+            status: {
+                /**
+                 * @description `paused`: by an operator or by failures (`pausedReason`); `backing_off`: transient failures, the queue waits out a delay; else `active`
+                 * @enum {string}
+                 */
+                state: "active" | "paused" | "backing_off";
+                /**
+                 * @description Only when paused
+                 * @enum {string}
+                 */
+                pausedReason?: "operator" | "failures";
+                /** @description Only when paused: why, in words */
+                pausedMessage?: string | null;
+                /** @description Jobs not yet delivered (waiting, paused, delayed or held by a worker); a job holds one or more events */
+                queueDepth: number;
+                /** @description Age of the oldest waiting job, in seconds (0 when none waits) */
+                oldestWaitingSec: number;
+                /** @description When a batch last committed rows */
+                lastDeliveredAt: string | null;
+                /** @description The last delivery error, or null */
+                lastError: {
+                    /** Format: date-time */
+                    at: string;
+                    /** @description `transient`, `permanent` or `bad_row` */
+                    kind: string;
+                    code: string | null;
+                    message: string;
+                } | null;
+                /** @description Rows written in the last 24 hours */
+                delivered24h: number;
+                /** @description Events dead-lettered in the last 24 hours */
+                deadLettered24h: number;
+            };
         };
         PortalDestinationList: {
             items: components["schemas"]["PortalDestination"][];
@@ -1672,7 +1921,7 @@ export interface components {
             /** @description Dead letters with a higher id came later: a redrive of "all matching" stops there */
             maxId: string | null;
         };
-        WriteKeyList: {
+        PortalWriteKeyList: {
             items: {
                 /** Format: uuid */
                 id: string;
@@ -1690,7 +1939,7 @@ export interface components {
     headers: {
         /** @description Seconds to wait before retrying */
         RetryAfter: number;
-        /** @description The schemes the admin token may come in: `Bearer realm="pushrail-admin", Basic realm="pushrail-admin"` */
+        /** @description The schemes the admin token may come in, each challenge in a header of its own: `Bearer realm="pushrail-admin"` and `Basic realm="pushrail-admin", charset="UTF-8"` (any user name, the token as the password) */
         WWWAuthenticate: string;
     };
     pathItems: never;
@@ -2435,6 +2684,59 @@ export interface operations {
             };
         };
     };
+    listTenants: {
+        parameters: {
+            query?: {
+                /** @description Tenants per page, 1 to 1000 (default 100) */
+                limit?: string;
+                /** @description `nextCursor` of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of tenants */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantList"];
+                };
+            };
+            /** @description The query is invalid; `issues` gives each problem (`invalid_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No or wrong admin token (a 401, never a redirect) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An unexpected failure (`internal`); the answer reveals nothing, the cause is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     createTenant: {
         parameters: {
             query?: never;
@@ -2556,6 +2858,86 @@ export interface operations {
             };
         };
     };
+    deleteTenant: {
+        parameters: {
+            query?: {
+                /** @description `true` drops the events still queued for the tenant's destinations; without it such a delete is a 409 */
+                force?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                /** @description A tenant id (anything else is a 404) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The query is invalid; `issues` gives each problem (`invalid_request`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No or wrong admin token (a 401, never a redirect) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Events are still queued for its destinations (`queued` names each); nothing was deleted */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An unexpected failure (`internal`); the answer reveals nothing, the cause is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis cannot take the change now; nothing was changed, retry later */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     patchTenant: {
         parameters: {
             query?: never;
@@ -2620,6 +3002,57 @@ export interface operations {
             };
             /** @description The body is not `application/json` (UTF-8) */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An unexpected failure (`internal`); the answer reveals nothing, the cause is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listWriteKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A tenant id (anything else is a 404) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The keys, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WriteKeyList"];
+                };
+            };
+            /** @description No or wrong admin token (a 401, never a redirect) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such tenant */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3305,6 +3738,67 @@ export interface operations {
             };
         };
     };
+    getDestinationStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A destination id (anything else is a 404) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The status */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DestinationStatus"];
+                };
+            };
+            /** @description No or wrong admin token (a 401, never a redirect) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such destination */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An unexpected failure (`internal`); the answer reveals nothing, the cause is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis cannot be read now; retry later */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listDeadLetters: {
         parameters: {
             query?: {
@@ -3314,7 +3808,7 @@ export interface operations {
                 since?: string;
                 /** @description Dead-lettered before this time */
                 until?: string;
-                status?: "pending" | "redriven" | "all";
+                status?: "pending" | "redriven" | "discarded" | "all";
                 /** @description Dead letters per page, 1 to 1000 (default 100) */
                 limit?: string;
                 /** @description `nextCursor` of the previous page */
@@ -3348,6 +3842,76 @@ export interface operations {
             401: {
                 headers: {
                     "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An unexpected failure (`internal`); the answer reveals nothing, the cause is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    discardDeadLetters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RedriveRequest"];
+            };
+        };
+        responses: {
+            /** @description How many were discarded (and, by ids, what was left alone) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiscardResult"];
+                };
+            };
+            /** @description The body is invalid; `issues` gives the path and problem of each (`invalid_request`), or the body is not JSON (`invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No or wrong admin token (a 401, never a redirect) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over the 5 MB limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not `application/json` (UTF-8) */
+            415: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -4607,7 +5171,7 @@ export interface operations {
                 since?: string;
                 /** @description Dead-lettered before this time */
                 until?: string;
-                status?: "pending" | "redriven" | "all";
+                status?: "pending" | "redriven" | "discarded" | "all";
                 /** @description Dead letters per page, 1 to 1000 (default 100) */
                 limit?: string;
                 /** @description `nextCursor` of the previous page */
@@ -4675,7 +5239,7 @@ export interface operations {
                 since?: string;
                 /** @description Dead-lettered before this time */
                 until?: string;
-                status?: "pending" | "redriven" | "all";
+                status?: "pending" | "redriven" | "discarded" | "all";
                 /** @description Dead letters per page, 1 to 1000 (default 100) */
                 limit?: string;
                 /** @description `nextCursor` of the previous page */
@@ -4886,7 +5450,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WriteKeyList"];
+                    "application/json": components["schemas"]["PortalWriteKeyList"];
                 };
             };
             /** @description No portal session, or it expired: open the portal through a new link */
