@@ -1854,39 +1854,7 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
-            status: {
-                /**
-                 * @description `paused`: by an operator or by failures (`pausedReason`); `backing_off`: transient failures, the queue waits out a delay; else `active`
-                 * @enum {string}
-                 */
-                state: "active" | "paused" | "backing_off";
-                /**
-                 * @description Only when paused
-                 * @enum {string}
-                 */
-                pausedReason?: "operator" | "failures";
-                /** @description Only when paused: why, in words */
-                pausedMessage?: string | null;
-                /** @description Jobs not yet delivered (waiting, paused, delayed or held by a worker); a job holds one or more events */
-                queueDepth: number;
-                /** @description Age of the oldest waiting job, in seconds (0 when none waits) */
-                oldestWaitingSec: number;
-                /** @description When a batch last committed rows */
-                lastDeliveredAt: string | null;
-                /** @description The last delivery error, or null */
-                lastError: {
-                    /** Format: date-time */
-                    at: string;
-                    /** @description `transient`, `permanent` or `bad_row` */
-                    kind: string;
-                    code: string | null;
-                    message: string;
-                } | null;
-                /** @description Rows written in the last 24 hours */
-                delivered24h: number;
-                /** @description Events dead-lettered in the last 24 hours */
-                deadLettered24h: number;
-            };
+            status: components["schemas"]["DestinationStatus"];
         };
         PortalDestinationList: {
             items: components["schemas"]["PortalDestination"][];

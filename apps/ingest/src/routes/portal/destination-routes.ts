@@ -15,7 +15,7 @@ import {
 } from '../../destination-actions';
 import type { EventIntake } from '../../event-intake';
 import { HttpError, zodIssues } from '../../http-errors';
-import { readDestinationStatuses } from '../../portal/destination-status';
+import { readDestinationStatuses } from '../../destination-status';
 import { sessionTenant } from '../../portal/portal-session';
 import type { TenantDestinations } from '../../tenant-destinations';
 import { parseBody } from '../../validate-body';
@@ -59,7 +59,7 @@ export function portalDestinationRoutes(deps: PortalDestinationDeps): Router {
   };
 
   const withStatus = async (records: DestinationRecord[]) => {
-    const statuses = await readDestinationStatuses({ db, redis: deps.redis, prefix: deps.producer.prefix }, records);
+    const statuses = await readDestinationStatuses({ redis: deps.redis, prefix: deps.producer.prefix }, records);
     return records.map((r) => ({ ...store.view(r), status: statuses.get(r.id)! }));
   };
 

@@ -1,6 +1,6 @@
 import { destinationConfigSchema } from '@pushrail/destinations';
 import { z } from 'zod';
-import { destinationStatusResponse } from '../../portal/destination-status';
+import { destinationStatusResponse } from '../admin/destination-status-schemas';
 import { destinationResponse } from '../admin/destination-schemas';
 
 /** `GET /portal/api/session`: whose session this is, and the CSRF token every change must carry. */
