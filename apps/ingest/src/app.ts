@@ -5,11 +5,12 @@ import type { EventProducer, ReplicaAcknowledger } from '@pushrail/queue';
 import express, { type Express } from 'express';
 import type { Redis } from 'ioredis';
 import { requireAdmin } from './admin-auth';
-import { BULL_BOARD_PATH, bullBoardRouter } from './bull-board';
+import { bullBoardRouter } from './bull-board';
 import { registerFleetGauges } from './fleet-metrics';
 import { EventIntake } from './event-intake';
 import { errorHandler, MAX_BODY_BYTES, notFoundHandler, refuseDeclaredTooLarge, requireJsonIfBody } from './http-errors';
 import { refuseUnstorableText } from './unstorable-admin-text';
+import { assertServesExactlyTheCatalogue, DocumentedRoutes } from './openapi/documented-routes';
 import { portalRouter } from './portal/portal-app';
 import { deadLetterDiscardRoutes } from './routes/admin/dead-letter-discard';
 import { deadLetterRoutes } from './routes/admin/dead-letters';
@@ -19,7 +20,7 @@ import { portalLinkRoutes } from './routes/admin/portal-links';
 import { tenantOperationsRoutes } from './routes/admin/tenant-operations';
 import { tenantRoutes } from './routes/admin/tenants';
 import { EventHandlers } from './routes/event-handlers';
-import { eventFastPath } from './event-fast-path';
+import { eventFastPath, FAST_PATH_OPERATION_IDS } from './event-fast-path';
 import { mountBeforeExpress } from './express-app-handle';
 import { healthRoutes } from './routes/health';
 import { SegmentHandlers } from './segment/segment-handlers';
@@ -70,15 +71,15 @@ export function createApp(deps: IngestDeps): Ingest {
   app.set('etag', false);
   mountBeforeExpress(app, eventFastPath(new EventHandlers({ auth, intake, rateLimiter }), deps.logger));
   observeRequests(app, deps);
-  app.use(healthRoutes(deps));
-  app.use(openApiRoutes());
+  const routes = new DocumentedRoutes('');
+  routes.use('/', healthRoutes(deps), openApiRoutes());
   // Before the JSON parser: the Segment routes read their own bodies (gzip, any Content-Type).
-  app.use(SEGMENT_PREFIX, segmentRoutes(new SegmentHandlers({ auth, intake, rateLimiter })));
+  routes.use(SEGMENT_PREFIX, segmentRoutes(new SegmentHandlers({ auth, intake, rateLimiter })));
   // Everything under /admin (the API, Bull Board, unknown paths) is behind the token, checked before the body is read.
-  app.use('/admin', requireAdmin(deps.adminToken), refuseDeclaredTooLarge(MAX_BODY_BYTES), requireJsonIfBody);
-  app.use(BULL_BOARD_PATH, bullBoardRouter(deps));
-  app.use(express.json({ limit: MAX_BODY_BYTES, type: 'application/json', strict: false }));
-  app.use(
+  routes.use('/admin', requireAdmin(deps.adminToken), refuseDeclaredTooLarge(MAX_BODY_BYTES), requireJsonIfBody);
+  routes.mount('bullBoard', bullBoardRouter(deps));
+  routes.use('/', express.json({ limit: MAX_BODY_BYTES, type: 'application/json', strict: false }));
+  routes.use(
     '/admin/v1',
     requireAdmin(deps.adminToken),
     refuseUnstorableText,
@@ -90,7 +91,9 @@ export function createApp(deps: IngestDeps): Ingest {
     portalLinkRoutes({ db: deps.db, access, portal }),
     deadLetterDiscardRoutes(deps),
   );
-  app.use('/portal', portalRouter({ ...deps, access, intake, tenantDestinations, auth, portal }));
+  routes.use('/portal', portalRouter({ ...deps, access, intake, tenantDestinations, auth, portal }));
+  assertServesExactlyTheCatalogue([...FAST_PATH_OPERATION_IDS, ...routes.operationIds]);
+  app.use(routes.router);
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
   return { app, intake };

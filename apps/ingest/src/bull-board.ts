@@ -4,12 +4,13 @@ import { ExpressAdapter } from '@bull-board/express';
 import type { ControlDb } from '@pushrail/control-db';
 import type { EventProducer } from '@pushrail/queue';
 import { Router, type Express } from 'express';
+import { documentedRoute } from './openapi/documented-routes';
 
 /** How long the list of queues shown is reused, in milliseconds: a new destination appears within this. */
 const QUEUE_LIST_TTL_MS = 2_000;
 
-/** Where Bull Board is served (behind the admin token, like every /admin route). */
-export const BULL_BOARD_PATH = '/admin/queues';
+/** Where Bull Board is served (behind the admin token, like every /admin route): its catalogue entry's path. */
+export const BULL_BOARD_PATH = documentedRoute('bullBoard').path;
 
 /**
  * Bull Board over every destination's queue, each shown with the

@@ -5,6 +5,7 @@ import type { Logger } from '@pushrail/observability';
 import { toError } from '@pushrail/observability';
 import { bodyTooLarge, errorBody, HttpError, MAX_BODY_BYTES } from './http-errors';
 import { requestIdOf } from './request-id';
+import { documentedRoute } from './openapi/documented-routes';
 import { markRoute } from './request-observer';
 import type { EventHandlers } from './routes/event-handlers';
 
@@ -57,6 +58,10 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
+/** The operations the fast path serves, at the catalogue's paths: the app serves no other route for them. */
+export const FAST_PATH_OPERATION_IDS = ['postEvent', 'postBatch'] as const;
+const [SINGLE_PATH, BATCH_PATH] = FAST_PATH_OPERATION_IDS.map((id) => documentedRoute(id).path);
+
 /**
  * `POST /v1/events` and `POST /v1/batch` without express's body parser,
  * router and `res.json` (ETag hashing included): measured by `pnpm bench`, they
@@ -68,7 +73,7 @@ export function eventFastPath(handlers: EventHandlers, logger: Logger): (req: In
   return (req, res) => {
     if (req.method !== 'POST' || req.url === undefined) return false;
     const path = req.url.indexOf('?') === -1 ? req.url : req.url.slice(0, req.url.indexOf('?'));
-    const kind = path === '/v1/events' ? 'single' : path === '/v1/batch' ? 'batch' : undefined;
+    const kind = path === SINGLE_PATH ? 'single' : path === BATCH_PATH ? 'batch' : undefined;
     if (!kind) return false;
     markRoute(req, path);
     void (async () => {

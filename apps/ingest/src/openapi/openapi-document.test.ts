@@ -1,20 +1,3 @@
-import type { Router } from 'express';
-import { deadLetterRoutes } from '../routes/admin/dead-letters';
-import { destinationRoutes } from '../routes/admin/destinations';
-import { destinationStatusRoutes } from '../routes/admin/destination-status';
-import { deadLetterDiscardRoutes } from '../routes/admin/dead-letter-discard';
-import { tenantOperationsRoutes } from '../routes/admin/tenant-operations';
-import { tenantRoutes } from '../routes/admin/tenants';
-import { healthRoutes } from '../routes/health';
-import { openApiRoutes } from '../routes/openapi';
-import { SEGMENT_PREFIX, segmentRoutes } from '../segment/segment-routes';
-import { defaultPortalConfig } from '@pushrail/config';
-import { portalRouter } from '../portal/portal-app';
-import { portalLinkRoutes } from '../routes/admin/portal-links';
-import { portalDeadLetterRoutes } from '../routes/portal/dead-letter-routes';
-import { portalDestinationRoutes } from '../routes/portal/destination-routes';
-import { sessionRoutes } from '../routes/portal/session-routes';
-import { portalWriteKeyRoutes } from '../routes/portal/write-key-routes';
 import { buildOpenApiDocument, openApiJson } from './openapi-document';
 
 interface Operation {
@@ -102,47 +85,12 @@ const PORTAL_API_ROUTES = [
   'DELETE /portal/api/write-keys/{id}',
 ];
 
-/** `METHOD /path/{param}` of each route an express router defines, under the prefix it is mounted at in app.ts. */
-function expressRoutes(prefix: string, router: Router): string[] {
-  return router.stack.flatMap((layer) =>
-    layer.route
-      ? Object.keys((layer.route as unknown as { methods: Record<string, boolean> }).methods).map(
-          (method) => `${method.toUpperCase()} ${prefix}${layer.route!.path.replace(/:(\w+)/g, '{$1}')}`,
-        )
-      : [],
-  );
-}
-
 const responseRef = (op: Operation, status: string) => op.responses[status]?.content?.['application/json']?.schema.$ref;
 
 describe('the OpenAPI document', () => {
   test('is OpenAPI 3.1.0 and lists exactly the routes of docs/design.md', () => {
     expect(document.openapi).toBe('3.1.0');
     expect([...documented].sort()).toEqual([...DESIGN_ROUTES, ...PORTAL_API_ROUTES].sort());
-  });
-
-  test('documents every route the express routers define (a new route without a catalogue entry fails here)', () => {
-    // The routers are only walked, never called: their dependencies are not needed.
-    const deps = {} as never;
-    const routes = [
-      ...expressRoutes('', healthRoutes(deps)),
-      ...expressRoutes('', openApiRoutes()),
-      ...expressRoutes(SEGMENT_PREFIX, segmentRoutes(deps)),
-      ...expressRoutes('/admin/v1', tenantRoutes(deps)),
-      ...expressRoutes('/admin/v1', destinationRoutes(deps)),
-      ...expressRoutes('/admin/v1', deadLetterRoutes(deps)),
-      ...expressRoutes('/admin/v1', portalLinkRoutes(deps)),
-      ...expressRoutes('/portal', portalRouter({ logger: { warn: () => undefined }, portal: defaultPortalConfig() } as never)),
-      ...expressRoutes('/portal/api', sessionRoutes(deps)),
-      ...expressRoutes('/portal/api', portalDestinationRoutes(deps)),
-      ...expressRoutes('/portal/api', portalDeadLetterRoutes(deps)),
-      ...expressRoutes('/portal/api', portalWriteKeyRoutes(deps)),
-      ...expressRoutes('/admin/v1', destinationStatusRoutes(deps)),
-      ...expressRoutes('/admin/v1', tenantOperationsRoutes(deps)),
-      ...expressRoutes('/admin/v1', deadLetterDiscardRoutes(deps)),
-    ];
-    expect(routes.length).toBeGreaterThan(15);
-    expect(routes.filter((r) => !documented.has(r))).toEqual([]);
   });
 
   test('every admin operation needs the admin token and lists 401; every public probe needs nothing', () => {

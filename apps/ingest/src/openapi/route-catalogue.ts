@@ -232,6 +232,9 @@ const SEGMENT_ERRORS = {
 const SEGMENT_BODY =
   'JSON, gzip-compressed or not (by `Content-Encoding: gzip` or its bytes), whatever the `Content-Type`. Answers once the events are durable in Redis. Each message becomes one canonical event (the mapping table in the README).';
 
+/** The operation of `POST /segment/v1/<type>`: `postSegmentTrack` for `track`. */
+export const segmentCallOperationId = (type: string): string => `postSegment${type[0]!.toUpperCase()}${type.slice(1)}`;
+
 export const ROUTES: readonly RouteSpec[] = [
   {
     method: 'post',
@@ -289,7 +292,7 @@ export const ROUTES: readonly RouteSpec[] = [
     (type): RouteSpec => ({
       method: 'post',
       path: `/segment/v1/${type}`,
-      operationId: `postSegment${type[0]!.toUpperCase()}${type.slice(1)}`,
+      operationId: segmentCallOperationId(type),
       summary: `Send one Segment ${type} message`,
       description: `${SEGMENT_BODY} The message's \`type\` may be left out; when given it must be \`${type}\`.`,
       tag: 'segment',

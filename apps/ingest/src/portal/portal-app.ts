@@ -2,10 +2,10 @@ import type { PortalConfig } from '@pushrail/config';
 import type { ControlDb, DestinationStore, PortalAccess } from '@pushrail/control-db';
 import type { Logger } from '@pushrail/observability';
 import type { EventProducer } from '@pushrail/queue';
-import { Router } from 'express';
 import type { Redis } from 'ioredis';
 import type { EventIntake } from '../event-intake';
 import { requireJsonIfBody } from '../http-errors';
+import { DocumentedRoutes } from '../openapi/documented-routes';
 import { portalDeadLetterRoutes } from '../routes/portal/dead-letter-routes';
 import { portalDestinationRoutes } from '../routes/portal/destination-routes';
 import { sessionRoutes } from '../routes/portal/session-routes';
@@ -35,11 +35,11 @@ export interface PortalDeps {
  * the tenant-scoped API behind the session cookie, and the built page. Mounted
  * after the JSON body parser.
  */
-export function portalRouter(deps: PortalDeps): Router {
-  const router = Router();
-  router.use(portalHeaders(deps.portal));
-  router.get('/open/:token', openPortalLink(deps.access, deps.portal));
-  router.use(
+export function portalRouter(deps: PortalDeps): DocumentedRoutes {
+  const routes = new DocumentedRoutes('/portal');
+  routes.use('/', portalHeaders(deps.portal));
+  routes.serve('openPortalLink', openPortalLink(deps.access, deps.portal));
+  routes.use(
     '/api',
     (_req, res, next) => {
       res.set('Cache-Control', 'no-store');
@@ -53,7 +53,10 @@ export function portalRouter(deps: PortalDeps): Router {
     portalWriteKeyRoutes(deps),
   );
   const assets = portalAssetsDir();
-  if (assets) router.use(portalStatic(assets));
-  else deps.logger.warn('the portal front end is not built (apps/portal/dist): /portal/ answers 404; run pnpm build');
-  return router;
+  if (assets) routes.mount('portalPage', portalStatic(assets));
+  else {
+    deps.logger.warn('the portal front end is not built (apps/portal/dist): /portal/ answers 404; run pnpm build');
+    routes.mount('portalPage', (_req, _res, next) => next());
+  }
+  return routes;
 }

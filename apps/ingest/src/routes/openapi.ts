@@ -1,15 +1,15 @@
-import { Router } from 'express';
+import { DocumentedRoutes } from '../openapi/documented-routes';
 import { openApiJson } from '../openapi/openapi-document';
 
 /**
  * `GET /openapi.json`: the OpenAPI 3.1 document of this API, without auth (it
  * describes the API and holds no secret). Built once, when the app is.
  */
-export function openApiRoutes(): Router {
-  const router = Router();
+export function openApiRoutes(): DocumentedRoutes {
+  const routes = new DocumentedRoutes('');
   const json = openApiJson();
-  router.get('/openapi.json', (_req, res) => {
+  routes.serve('openApiDocument', (_req, res) => {
     res.type('application/json').send(json);
   });
-  return router;
+  return routes;
 }

@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import { DocumentedRoutes } from '../openapi/documented-routes';
+import { segmentCallOperationId } from '../openapi/route-catalogue';
 import type { SegmentHandlers } from './segment-handlers';
 import { readSegmentBody, type SegmentBodyLimit } from './segment-body';
 import { MAX_SEGMENT_BATCH_BYTES, MAX_SEGMENT_MESSAGE_BYTES, SEGMENT_CALL_TYPES } from './segment-message';
@@ -15,19 +16,19 @@ const BATCH_LIMIT: SegmentBodyLimit = { bytes: MAX_SEGMENT_BATCH_BYTES, code: 'b
  * (gzip, any Content-Type). Errors go to the app's error handler, in the one
  * JSON shape.
  */
-export function segmentRoutes(handlers: SegmentHandlers): Router {
-  const router = Router();
-  router.post('/v1/batch', async (req, res) => {
+export function segmentRoutes(handlers: SegmentHandlers): DocumentedRoutes {
+  const routes = new DocumentedRoutes(SEGMENT_PREFIX);
+  routes.serve('postSegmentBatch', async (req, res) => {
     const body = await readSegmentBody(req, BATCH_LIMIT);
     const answer = await handlers.batch(req.headers.authorization, body);
     res.status(answer.status).json(answer.body);
   });
   for (const type of SEGMENT_CALL_TYPES) {
-    router.post(`/v1/${type}`, async (req, res) => {
+    routes.serve(segmentCallOperationId(type), async (req, res) => {
       const body = await readSegmentBody(req, MESSAGE_LIMIT);
       const answer = await handlers.single(type, req.headers.authorization, body);
       res.status(answer.status).json(answer.body);
     });
   }
-  return router;
+  return routes;
 }

@@ -1,6 +1,6 @@
 import { discardDeadLettersByFilter, discardDeadLettersByIds, type ControlDb } from '@pushrail/control-db';
 import type { Logger } from '@pushrail/observability';
-import { Router } from 'express';
+import { DocumentedRoutes } from '../../openapi/documented-routes';
 import { parseBody } from '../../validate-body';
 import { discardBody, type DiscardResponse } from './dead-letter-discard-schemas';
 
@@ -10,10 +10,10 @@ import { discardBody, type DiscardResponse } from './dead-letter-discard-schemas
  * A discarded dead letter is never redriven, and is deleted with the redriven
  * ones once PUSHRAIL_DEAD_LETTER_RETENTION_DAYS have passed (docs/operations.md).
  */
-export function deadLetterDiscardRoutes(deps: { db: ControlDb; logger: Logger }): Router {
-  const router = Router();
+export function deadLetterDiscardRoutes(deps: { db: ControlDb; logger: Logger }): DocumentedRoutes {
+  const routes = new DocumentedRoutes('/admin/v1');
 
-  router.delete('/dead-letters', async (req, res) => {
+  routes.serve('discardDeadLetters', async (req, res) => {
     const body = parseBody(discardBody, req.body);
     if (body.ids !== undefined) {
       const outcome = await discardDeadLettersByIds(deps.db, body.ids);
@@ -27,5 +27,5 @@ export function deadLetterDiscardRoutes(deps: { db: ControlDb; logger: Logger })
     res.json({ discarded } satisfies DiscardResponse);
   });
 
-  return router;
+  return routes;
 }

@@ -1,7 +1,7 @@
 import type { ControlDb, DeadLetterRecord, DeadLetterSummary } from '@pushrail/control-db';
 import type { Logger } from '@pushrail/observability';
 import type { EventProducer } from '@pushrail/queue';
-import { Router } from 'express';
+import { DocumentedRoutes } from '../../openapi/documented-routes';
 import { HttpError, zodIssues } from '../../http-errors';
 import { DeadLetterRedrive } from '../../redrive/dead-letter-redrive';
 import { parseBody } from '../../validate-body';
@@ -59,11 +59,11 @@ export function deadLetterView(d: DeadLetterRecord): DeadLetterResponse {
 }
 
 /** Dead letters: list, inspect, redrive. */
-export function deadLetterRoutes(deps: DeadLetterRouteDeps): Router {
-  const router = Router();
+export function deadLetterRoutes(deps: DeadLetterRouteDeps): DocumentedRoutes {
+  const routes = new DocumentedRoutes('/admin/v1');
   const redrive = new DeadLetterRedrive(deps);
 
-  router.get('/dead-letters', async (req, res) => {
+  routes.serve('listDeadLetters', async (req, res) => {
     const query = deadLetterListQuery.safeParse(req.query);
     if (!query.success) throw new HttpError('invalid_request', 'invalid query', { issues: zodIssues(query.error.issues) });
     const { limit, cursor, ...filter } = query.data;
@@ -74,7 +74,7 @@ export function deadLetterRoutes(deps: DeadLetterRouteDeps): Router {
     res.json({ items: items.map(deadLetterSummaryView), nextCursor });
   });
 
-  router.post('/dead-letters/redrive', async (req, res) => {
+  routes.serve('redriveDeadLetters', async (req, res) => {
     const body = parseBody(redriveBody, req.body);
     if (body.ids !== undefined) {
       res.status(202).json(await redrive.byIds(body.ids));
@@ -84,11 +84,11 @@ export function deadLetterRoutes(deps: DeadLetterRouteDeps): Router {
     res.status(202).json(await redrive.byFilter(filter));
   });
 
-  router.get('/dead-letters/:id', async (req, res) => {
+  routes.serve('getDeadLetter', async (req, res) => {
     const deadLetter = DEAD_LETTER_ID.test(req.params.id) ? await deps.db.getDeadLetter(req.params.id) : undefined;
     if (!deadLetter) throw new HttpError('not_found', 'no such dead letter');
     res.json(deadLetterView(deadLetter));
   });
 
-  return router;
+  return routes;
 }

@@ -1,13 +1,13 @@
 import type { ControlDb } from '@pushrail/control-db';
-import { Router } from 'express';
+import { DocumentedRoutes } from '../../openapi/documented-routes';
 import { readDestinationStatus, type DestinationStatusDeps } from '../../destination-status';
 import { HttpError } from '../../http-errors';
 
 /** `GET /admin/v1/destinations/:id/status`. */
-export function destinationStatusRoutes(deps: DestinationStatusDeps & { db: ControlDb }): Router {
-  const router = Router();
+export function destinationStatusRoutes(deps: DestinationStatusDeps & { db: ControlDb }): DocumentedRoutes {
+  const routes = new DocumentedRoutes('/admin/v1');
 
-  router.get('/destinations/:id/status', async (req, res) => {
+  routes.serve('getDestinationStatus', async (req, res) => {
     const record = await deps.db.getDestination(req.params.id);
     if (!record) throw new HttpError('not_found', 'no such destination');
     if (deps.redis.status !== 'ready') {
@@ -16,5 +16,5 @@ export function destinationStatusRoutes(deps: DestinationStatusDeps & { db: Cont
     res.json(await readDestinationStatus(deps, record));
   });
 
-  return router;
+  return routes;
 }

@@ -1,6 +1,6 @@
 import { isUuid, type ControlDb, type DestinationStore } from '@pushrail/control-db';
 import type { EventProducer } from '@pushrail/queue';
-import { Router } from 'express';
+import { DocumentedRoutes } from '../../openapi/documented-routes';
 import type { Redis } from 'ioredis';
 import { pauseDestination, requireQueue, resumeDestination, setupGuideFor, testDestinationConfig, validNewConfig, validPatchedConfig } from '../../destination-actions';
 import { HttpError, zodIssues } from '../../http-errors';
@@ -19,8 +19,8 @@ export interface DestinationRouteDeps {
 }
 
 /** Destinations: CRUD with secrets redacted, test, pause/resume, DDL. */
-export function destinationRoutes(deps: DestinationRouteDeps): Router {
-  const router = Router();
+export function destinationRoutes(deps: DestinationRouteDeps): DocumentedRoutes {
+  const routes = new DocumentedRoutes('/admin/v1');
   const { db, store, producer } = deps;
 
   const mustLoad = async (id: string) => {
@@ -33,7 +33,7 @@ export function destinationRoutes(deps: DestinationRouteDeps): Router {
     if (!(await db.getDestination(id))) throw new HttpError('not_found', 'no such destination');
   };
 
-  router.post('/destinations', async (req, res) => {
+  routes.serve('createDestination', async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const { tenantId, ...rest } = body;
     if (typeof tenantId !== 'string' || !isUuid(tenantId)) {
@@ -46,20 +46,20 @@ export function destinationRoutes(deps: DestinationRouteDeps): Router {
     res.status(201).json(store.view(record));
   });
 
-  router.get('/destinations', async (req, res) => {
+  routes.serve('listDestinations', async (req, res) => {
     const query = destinationListQuery.safeParse(req.query);
     if (!query.success) throw new HttpError('invalid_request', 'invalid query', { issues: zodIssues(query.error.issues) });
     const records = await db.listDestinations(query.data.tenantId);
     res.json({ items: records.map((r) => store.view(r)) });
   });
 
-  router.get('/destinations/:id', async (req, res) => {
+  routes.serve('getDestination', async (req, res) => {
     const record = await db.getDestination(req.params.id);
     if (!record) throw new HttpError('not_found', 'no such destination');
     res.json(store.view(record));
   });
 
-  router.patch('/destinations/:id', async (req, res) => {
+  routes.serve('patchDestination', async (req, res) => {
     const current = await mustLoad(req.params.id);
     const config = await validPatchedConfig(store, current.config, req.body, deps.allowPrivateHosts);
     const record = await store.update(current.record.id, config);
@@ -69,7 +69,7 @@ export function destinationRoutes(deps: DestinationRouteDeps): Router {
     res.json(store.view(record));
   });
 
-  router.delete('/destinations/:id', async (req, res) => {
+  routes.serve('deleteDestination', async (req, res) => {
     const record = await db.getDestination(req.params.id);
     if (!record) throw new HttpError('not_found', 'no such destination');
     requireQueue(deps.redis);
@@ -82,33 +82,33 @@ export function destinationRoutes(deps: DestinationRouteDeps): Router {
     res.status(204).end();
   });
 
-  router.post('/destinations/:id/pause', async (req, res) => {
+  routes.serve('pauseDestination', async (req, res) => {
     await mustExist(req.params.id);
     const record = await pauseDestination(deps, req.params.id, 'paused by an operator');
     if (!record) throw new HttpError('not_found', 'no such destination');
     res.json(store.view(record));
   });
 
-  router.post('/destinations/:id/resume', async (req, res) => {
+  routes.serve('resumeDestination', async (req, res) => {
     await mustExist(req.params.id);
     const record = await resumeDestination(deps, req.params.id);
     if (!record) throw new HttpError('not_found', 'no such destination');
     res.json(store.view(record));
   });
 
-  router.post('/destinations/:id/test', async (req, res) => {
+  routes.serve('testDestination', async (req, res) => {
     const query = eventTypeQuery.safeParse(req.query);
     if (!query.success) throw new HttpError('invalid_request', 'invalid query', { issues: zodIssues(query.error.issues) });
     const { config } = await mustLoad(req.params.id);
     res.json(await testDestinationConfig(config, { allowPrivateHosts: deps.allowPrivateHosts, eventType: query.data.eventType }));
   });
 
-  router.get('/destinations/:id/ddl', async (req, res) => {
+  routes.serve('getDestinationDdl', async (req, res) => {
     const query = eventTypeQuery.safeParse(req.query);
     if (!query.success) throw new HttpError('invalid_request', 'invalid query', { issues: zodIssues(query.error.issues) });
     const { config } = await mustLoad(req.params.id);
     res.type('text/plain').send(setupGuideFor(config, query.data.eventType).sql);
   });
 
-  return router;
+  return routes;
 }

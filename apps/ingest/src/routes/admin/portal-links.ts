@@ -1,16 +1,16 @@
 import type { PortalConfig } from '@pushrail/config';
 import type { ControlDb, PortalAccess } from '@pushrail/control-db';
-import { Router } from 'express';
+import { DocumentedRoutes } from '../../openapi/documented-routes';
 import { HttpError } from '../../http-errors';
 import { issuePortalLink } from '../../portal/portal-links';
 import { parseBody } from '../../validate-body';
 import { portalLinkBody } from './portal-link-schemas';
 
 /** `POST /admin/v1/tenants/:id/portal-links`: a single-use link to the customer portal for one tenant. */
-export function portalLinkRoutes(deps: { db: ControlDb; access: PortalAccess; portal: PortalConfig }): Router {
-  const router = Router();
+export function portalLinkRoutes(deps: { db: ControlDb; access: PortalAccess; portal: PortalConfig }): DocumentedRoutes {
+  const routes = new DocumentedRoutes('/admin/v1');
 
-  router.post('/tenants/:id/portal-links', async (req, res) => {
+  routes.serve('createPortalLink', async (req, res) => {
     const tenant = await deps.db.getTenant(req.params.id);
     if (!tenant) throw new HttpError('not_found', 'no such tenant');
     const body = parseBody(portalLinkBody, req.body);
@@ -20,5 +20,5 @@ export function portalLinkRoutes(deps: { db: ControlDb; access: PortalAccess; po
     res.status(201).json(await issuePortalLink(deps.access, deps.portal, { tenantId: tenant.id, readOnly: body.readOnly, requestOrigin }));
   });
 
-  return router;
+  return routes;
 }

@@ -1,7 +1,7 @@
 import { deleteTenant, isUuid, listTenants, listWriteKeys, type ControlDb, type TenantPageEnd } from '@pushrail/control-db';
 import type { EventProducer } from '@pushrail/queue';
 import { readQueueStats } from '@pushrail/queue';
-import { Router } from 'express';
+import { DocumentedRoutes } from '../../openapi/documented-routes';
 import type { Redis } from 'ioredis';
 import { HttpError, zodIssues } from '../../http-errors';
 import type { TenantDestinations } from '../../tenant-destinations';
@@ -39,10 +39,10 @@ function decodeTenantCursor(cursor: string): TenantPageEnd | undefined {
 }
 
 /** Tenants as an operator lives with them: the list, a tenant's keys, and deleting a tenant. */
-export function tenantOperationsRoutes(deps: TenantOperationsDeps): Router {
-  const router = Router();
+export function tenantOperationsRoutes(deps: TenantOperationsDeps): DocumentedRoutes {
+  const routes = new DocumentedRoutes('/admin/v1');
 
-  router.get('/tenants', async (req, res) => {
+  routes.serve('listTenants', async (req, res) => {
     const query = tenantListQuery.safeParse(req.query);
     if (!query.success) throw new HttpError('invalid_request', 'invalid query', { issues: zodIssues(query.error.issues) });
     const after = query.data.cursor === undefined ? undefined : decodeTenantCursor(query.data.cursor);
@@ -58,7 +58,7 @@ export function tenantOperationsRoutes(deps: TenantOperationsDeps): Router {
     res.json({ items: shown.map((row) => tenantView(row.tenant)), nextCursor } satisfies TenantListResponse);
   });
 
-  router.get('/tenants/:id/write-keys', async (req, res) => {
+  routes.serve('listWriteKeys', async (req, res) => {
     if (!(await deps.db.getTenant(req.params.id))) throw new HttpError('not_found', 'no such tenant');
     const keys = await listWriteKeys(deps.db, req.params.id);
     res.json({
@@ -72,7 +72,7 @@ export function tenantOperationsRoutes(deps: TenantOperationsDeps): Router {
     } satisfies WriteKeyListResponse);
   });
 
-  router.delete('/tenants/:id', async (req, res) => {
+  routes.serve('deleteTenant', async (req, res) => {
     const query = deleteTenantQuery.safeParse(req.query);
     if (!query.success) throw new HttpError('invalid_request', 'invalid query', { issues: zodIssues(query.error.issues) });
     const tenant = await deps.db.getTenant(req.params.id);
@@ -112,5 +112,5 @@ export function tenantOperationsRoutes(deps: TenantOperationsDeps): Router {
     res.status(204).end();
   });
 
-  return router;
+  return routes;
 }

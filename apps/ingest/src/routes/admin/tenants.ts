@@ -1,5 +1,5 @@
 import type { ControlDb, Tenant } from '@pushrail/control-db';
-import { Router } from 'express';
+import { DocumentedRoutes } from '../../openapi/documented-routes';
 import { HttpError } from '../../http-errors';
 import { parseBody } from '../../validate-body';
 import type { WriteKeyAuthenticator } from '../../write-key-auth';
@@ -12,38 +12,38 @@ export function tenantView(t: Tenant): TenantResponse {
 }
 
 /** Tenants and their write keys. */
-export function tenantRoutes(deps: { db: ControlDb; auth: WriteKeyAuthenticator }): Router {
-  const router = Router();
+export function tenantRoutes(deps: { db: ControlDb; auth: WriteKeyAuthenticator }): DocumentedRoutes {
+  const routes = new DocumentedRoutes('/admin/v1');
 
-  router.post('/tenants', async (req, res) => {
+  routes.serve('createTenant', async (req, res) => {
     const body = parseBody(createTenantBody, req.body);
     res.status(201).json(tenantView(await deps.db.createTenant(body.name)));
   });
 
-  router.get('/tenants/:id', async (req, res) => {
+  routes.serve('getTenant', async (req, res) => {
     const tenant = await deps.db.getTenant(req.params.id);
     if (!tenant) throw new HttpError('not_found', 'no such tenant');
     res.json(tenantView(tenant));
   });
 
-  router.patch('/tenants/:id', async (req, res) => {
+  routes.serve('patchTenant', async (req, res) => {
     const body = parseBody(patchTenantBody, req.body);
     const tenant = await deps.db.updateTenant(req.params.id, body);
     if (!tenant) throw new HttpError('not_found', 'no such tenant');
     res.json(tenantView(tenant));
   });
 
-  router.post('/tenants/:id/write-keys', async (req, res) => {
+  routes.serve('createWriteKey', async (req, res) => {
     const tenant = await deps.db.getTenant(req.params.id);
     if (!tenant) throw new HttpError('not_found', 'no such tenant');
     res.status(201).json(await issueWriteKey(deps.db, tenant.id));
   });
 
-  router.delete('/write-keys/:id', async (req, res) => {
+  routes.serve('revokeWriteKey', async (req, res) => {
     if (!(await deps.db.revokeWriteKey(req.params.id))) throw new HttpError('not_found', 'no such write key');
     deps.auth.forgetKey(req.params.id);
     res.status(204).end();
   });
 
-  return router;
+  return routes;
 }

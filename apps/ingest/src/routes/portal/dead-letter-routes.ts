@@ -1,7 +1,8 @@
 import type { ControlDb } from '@pushrail/control-db';
 import type { Logger } from '@pushrail/observability';
 import type { EventProducer } from '@pushrail/queue';
-import { Router, type Response } from 'express';
+import type { Response } from 'express';
+import { DocumentedRoutes } from '../../openapi/documented-routes';
 import { HttpError, zodIssues } from '../../http-errors';
 import { sessionTenant } from '../../portal/portal-session';
 import { DeadLetterRedrive } from '../../redrive/dead-letter-redrive';
@@ -21,8 +22,8 @@ export interface PortalDeadLetterDeps {
  * redrive are the admin API's; the tenant check comes first. Another tenant's
  * destination or dead letter is a 404, and its ids in a redrive count as not found.
  */
-export function portalDeadLetterRoutes(deps: PortalDeadLetterDeps): Router {
-  const router = Router();
+export function portalDeadLetterRoutes(deps: PortalDeadLetterDeps): DocumentedRoutes {
+  const routes = new DocumentedRoutes('/portal/api');
   const redrive = new DeadLetterRedrive(deps);
 
   const requireOwnDestination = async (res: Response, destinationId: string | undefined): Promise<string> => {
@@ -40,7 +41,7 @@ export function portalDeadLetterRoutes(deps: PortalDeadLetterDeps): Router {
     return parsed.data;
   };
 
-  router.get('/dead-letters', async (req, res) => {
+  routes.serve('portalListDeadLetters', async (req, res) => {
     const { limit, cursor, ...filter } = parseListQuery(req.query);
     await requireOwnDestination(res, filter.destinationId);
     const rows = await deps.db.listDeadLetterSummaries(filter, { limit: limit + 1, ...(cursor !== undefined ? { afterId: cursor } : {}) });
@@ -49,13 +50,13 @@ export function portalDeadLetterRoutes(deps: PortalDeadLetterDeps): Router {
     res.json({ items: items.map(deadLetterSummaryView), nextCursor });
   });
 
-  router.get('/dead-letter-scope', async (req, res) => {
+  routes.serve('portalDeadLetterScope', async (req, res) => {
     const { limit: _limit, cursor: _cursor, status: _status, ...filter } = parseListQuery(req.query);
     await requireOwnDestination(res, filter.destinationId);
     res.json(await deps.db.deadLetterRedriveScope(filter));
   });
 
-  router.post('/dead-letters/redrive', async (req, res) => {
+  routes.serve('portalRedriveDeadLetters', async (req, res) => {
     const body = parseBody(redriveBody, req.body);
     if (body.ids !== undefined) {
       const own = new Set((await deps.db.listDestinations(sessionTenant(res))).map((d) => d.id));
@@ -71,12 +72,12 @@ export function portalDeadLetterRoutes(deps: PortalDeadLetterDeps): Router {
     res.status(202).json(await redrive.byFilter(filter));
   });
 
-  router.get('/dead-letters/:id', async (req, res) => {
+  routes.serve('portalGetDeadLetter', async (req, res) => {
     const deadLetter = DEAD_LETTER_ID.test(req.params.id) ? await deps.db.getDeadLetter(req.params.id) : undefined;
     const owner = deadLetter ? await deps.db.getDestination(deadLetter.destinationId) : undefined;
     if (!deadLetter || owner?.tenantId !== sessionTenant(res)) throw new HttpError('not_found', 'no such dead letter');
     res.json(deadLetterView(deadLetter));
   });
 
-  return router;
+  return routes;
 }

@@ -1,7 +1,8 @@
 import type { ControlDb, DestinationRecord, DestinationStore } from '@pushrail/control-db';
 import type { PortalAccess } from '@pushrail/control-db';
 import type { EventProducer } from '@pushrail/queue';
-import { Router, type Response } from 'express';
+import type { Response } from 'express';
+import { DocumentedRoutes } from '../../openapi/documented-routes';
 import type { Redis } from 'ioredis';
 import type { z } from 'zod';
 import {
@@ -48,8 +49,8 @@ function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.output<S>
  * config before saving it, set-up guide, test events, pause and resume.
  * Another tenant's destination is a 404, exactly like one that does not exist.
  */
-export function portalDestinationRoutes(deps: PortalDestinationDeps): Router {
-  const router = Router();
+export function portalDestinationRoutes(deps: PortalDestinationDeps): DocumentedRoutes {
+  const routes = new DocumentedRoutes('/portal/api');
   const { db, store } = deps;
 
   const ownRecord = async (res: Response, id: string): Promise<DestinationRecord> => {
@@ -63,11 +64,11 @@ export function portalDestinationRoutes(deps: PortalDestinationDeps): Router {
     return records.map((r) => ({ ...store.view(r), status: statuses.get(r.id)! }));
   };
 
-  router.get('/destinations', async (_req, res) => {
+  routes.serve('portalListDestinations', async (_req, res) => {
     res.json({ items: await withStatus(await db.listDestinations(sessionTenant(res))) });
   });
 
-  router.post('/destinations', async (req, res) => {
+  routes.serve('portalCreateDestination', async (req, res) => {
     const tenantId = sessionTenant(res);
     const config = await validNewConfig(store, req.body ?? {}, deps.allowPrivateHosts);
     const record = await store.create(tenantId, config);
@@ -75,11 +76,11 @@ export function portalDestinationRoutes(deps: PortalDestinationDeps): Router {
     res.status(201).json((await withStatus([record]))[0]);
   });
 
-  router.get('/destinations/:id', async (req, res) => {
+  routes.serve('portalGetDestination', async (req, res) => {
     res.json((await withStatus([await ownRecord(res, req.params.id)]))[0]);
   });
 
-  router.patch('/destinations/:id', async (req, res) => {
+  routes.serve('portalPatchDestination', async (req, res) => {
     const own = await ownRecord(res, req.params.id);
     const current = store.reveal(own);
     const config = await validPatchedConfig(store, current.config, req.body, deps.allowPrivateHosts);
@@ -88,28 +89,28 @@ export function portalDestinationRoutes(deps: PortalDestinationDeps): Router {
     res.json((await withStatus([record]))[0]);
   });
 
-  router.post('/destinations/:id/pause', async (req, res) => {
+  routes.serve('portalPauseDestination', async (req, res) => {
     await ownRecord(res, req.params.id);
     const record = await pauseDestination(deps, req.params.id, PORTAL_PAUSE_MESSAGE);
     if (!record) throw new HttpError('not_found', 'no such destination');
     res.json((await withStatus([record]))[0]);
   });
 
-  router.post('/destinations/:id/resume', async (req, res) => {
+  routes.serve('portalResumeDestination', async (req, res) => {
     await ownRecord(res, req.params.id);
     const record = await resumeDestination(deps, req.params.id);
     if (!record) throw new HttpError('not_found', 'no such destination');
     res.json((await withStatus([record]))[0]);
   });
 
-  router.get('/destinations/:id/setup-guide', async (req, res) => {
+  routes.serve('portalSetupGuide', async (req, res) => {
     const query = parseQuery(eventTypeQuery, req.query);
     const { config } = store.reveal(await ownRecord(res, req.params.id));
     res.json(setupGuideFor(config, query.eventType));
   });
 
   // Test before saving: the unsaved config, or the unsaved change of a saved one (its secrets kept unless retyped).
-  router.post('/destination-tests', async (req, res) => {
+  routes.serve('portalTestDestinationConfig', async (req, res) => {
     const query = parseQuery(destinationTestQuery, req.query);
     let config;
     if (query.destinationId !== undefined) {
@@ -123,19 +124,19 @@ export function portalDestinationRoutes(deps: PortalDestinationDeps): Router {
     res.json(await testDestinationConfig(config, { allowPrivateHosts: deps.allowPrivateHosts, eventType: query.eventType }));
   });
 
-  router.post('/destinations/:id/test-events', async (req, res) => {
+  routes.serve('portalSendTestEvent', async (req, res) => {
     const record = await ownRecord(res, req.params.id);
     const body = parseBody(testEventBody, req.body);
     res.status(202).json(await deps.intake.acceptTestEvent(record.tenantId, record.id, body.eventType));
   });
 
-  router.get('/destinations/:id/test-events/:eventId', async (req, res) => {
+  routes.serve<'id' | 'eventId'>('portalTestEventStatus', async (req, res) => {
     const record = await ownRecord(res, req.params.id);
     const { jobId } = parseQuery(testEventStatusQuery, req.query);
     res.json(await testEventStatus(deps, record.id, req.params.eventId, jobId));
   });
 
-  return router;
+  return routes;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { PortalConfig } from '@pushrail/config';
 import type { PortalAccess } from '@pushrail/control-db';
 import { PROVIDERS } from '@pushrail/destinations';
-import { Router } from 'express';
+import { DocumentedRoutes } from '../../openapi/documented-routes';
 import { z } from 'zod';
 import { clearedSessionCookie } from '../../portal/portal-cookie';
 import { portalContext } from '../../portal/portal-session';
@@ -24,11 +24,11 @@ function destinationTypes(): DestinationTypesResponse {
 }
 
 /** The session itself, and what the add form is built from. */
-export function sessionRoutes(deps: { access: PortalAccess; portal: PortalConfig }): Router {
-  const router = Router();
+export function sessionRoutes(deps: { access: PortalAccess; portal: PortalConfig }): DocumentedRoutes {
+  const routes = new DocumentedRoutes('/portal/api');
   let types: DestinationTypesResponse | undefined;
 
-  router.get('/session', (_req, res) => {
+  routes.serve('portalSession', (_req, res) => {
     const { session, token } = portalContext(res);
     res.json({
       tenant: { id: session.tenantId, name: session.tenantName },
@@ -38,15 +38,15 @@ export function sessionRoutes(deps: { access: PortalAccess; portal: PortalConfig
     } satisfies PortalSessionResponse);
   });
 
-  router.post('/session/logout', async (req, res) => {
+  routes.serve('portalLogout', async (req, res) => {
     await deps.access.deleteSession(portalTokenHash(portalContext(res).token));
     res.set('Set-Cookie', clearedSessionCookie(deps.portal, req)).status(204).end();
   });
 
-  router.get('/destination-types', (_req, res) => {
+  routes.serve('portalDestinationTypes', (_req, res) => {
     types ??= destinationTypes();
     res.json(types);
   });
 
-  return router;
+  return routes;
 }
