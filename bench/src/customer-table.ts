@@ -31,10 +31,17 @@ export class CustomerTable {
     readonly name: string,
   ) {}
 
+  /**
+   * A new table; throws if one of that name exists. The set-up SQL is
+   * `IF NOT EXISTS` (customers run it twice), so without this check a
+   * measurement that reused a name would count the rows of an earlier one.
+   */
   static async create(customer: CustomerDatabase, schema: string, name: string): Promise<CustomerTable> {
-    await withPgClient(customer.adminUrl, (c) =>
-      c.query(`${createTableSql(schema, name)}\nGRANT INSERT ON ${qualifiedTable(schema, name)} TO ${quoteIdent(customer.writerUser)};`),
-    );
+    await withPgClient(customer.adminUrl, async (c) => {
+      const existing = await c.query('SELECT to_regclass($1) IS NOT NULL AS exists', [qualifiedTable(schema, name)]);
+      if (existing.rows[0].exists) throw new Error(`bench table ${qualifiedTable(schema, name)} exists already: each measurement needs a table of its own`);
+      await c.query(`${createTableSql(schema, name)}\nGRANT INSERT ON ${qualifiedTable(schema, name)} TO ${quoteIdent(customer.writerUser)};`);
+    });
     return new CustomerTable(customer, schema, name);
   }
 

@@ -224,6 +224,8 @@ export function baseEnv(stack: BenchStack, prefix: string): NodeJS.ProcessEnv {
     PUSHRAIL_REDIS_PREFIX: prefix,
     // Node flags for ingest and worker only (not the load generator), e.g. GC settings under test.
     ...(process.env.BENCH_CHILD_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_CHILD_NODE_OPTIONS } : {}),
+    // Ingest's process count under test (default: one per core, as in production).
+    ...(process.env.PUSHRAIL_INGEST_PROCESSES ? { PUSHRAIL_INGEST_PROCESSES: process.env.PUSHRAIL_INGEST_PROCESSES } : {}),
   };
 }
 

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import { killWithThisProcess } from '@pushrail/testing';
 
 /** Longest a child may take to stop after SIGTERM before it is killed, in milliseconds (the worker allows itself 45 s). */
 const STOP_TIMEOUT_MS = 50_000;
@@ -13,18 +14,6 @@ const RECENT_LINES = 30;
 export interface ChildExit {
   code: number | null;
   signal: NodeJS.Signals | null;
-}
-
-/** Children still running, killed if this process exits without stopping them (a crash). */
-const running = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const child of running) child.kill('SIGKILL');
-  });
 }
 
 /**
@@ -47,17 +36,15 @@ export class StackChild {
     if (!fs.existsSync(script)) {
       throw new Error(`${script} is missing: run pnpm build first (pnpm start builds before it starts)`);
     }
-    installExitHook();
     // A session of its own: a terminal's Ctrl-C reaches only the stack,
     // which then stops this child before the servers it writes to.
     this.child = spawn(process.execPath, [...nodeFlags, script], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    running.add(this.child);
+    killWithThisProcess(this.child);
     this.exited = new Promise<ChildExit>((resolve) => {
       this.child.once('error', (err) => {
         this.remember(`could not start: ${err.message}`);
       });
       this.child.once('close', (code, signal) => {
-        running.delete(this.child);
         resolve({ code, signal });
       });
     });

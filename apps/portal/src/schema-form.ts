@@ -42,6 +42,8 @@ export function labelOf(name: string): string {
 interface Field {
   path: string;
   read(): unknown;
+  /** Editing a saved value that may go: emptied, it is sent as `null`, which removes it (its default applies). */
+  clearable?: boolean;
   /** Where its error goes. */
   error: HTMLElement;
   input: HTMLElement;
@@ -49,7 +51,10 @@ interface Field {
 
 export interface SchemaForm {
   element: HTMLElement;
-  /** The values as the API takes them: empty optional fields and untouched secrets left out. */
+  /**
+   * The values as the API takes them: empty fields and untouched secrets left
+   * out, and, when editing, an optional field emptied as `null` (removed).
+   */
   values(): Record<string, unknown>;
   /** Shows each issue beside its field; returns those that have no field. */
   showIssues(issues: Issue[]): Issue[];
@@ -138,7 +143,7 @@ export function schemaForm(options: SchemaFormOptions): SchemaForm {
     }
     input.setAttribute('aria-describedby', `${hints.length ? `${hintId} ` : ''}${errorId}`);
     if (required && !(secret && options.editing)) input.setAttribute('aria-required', 'true');
-    fields.push({ path, read, error, input });
+    fields.push({ path, read, error, input, clearable: options.editing && !required && !secret && value !== undefined });
     return h('div', { className: 'field' }, label, input, hints.length ? h('p', { className: 'hint', id: hintId }, hints.join('. ')) : null, error);
   };
 
@@ -199,6 +204,7 @@ export function schemaForm(options: SchemaFormOptions): SchemaForm {
       for (const field of fields) {
         const value = field.read();
         if (value !== undefined) set(field.path, value);
+        else if (field.clearable) set(field.path, null);
       }
       return out;
     },

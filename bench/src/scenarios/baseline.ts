@@ -114,10 +114,10 @@ export async function runBaseline(stack: BenchStack, size: RunSize): Promise<Mea
  * connections, closed loop, same window), the clock from the first request to
  * the last acknowledged event's commit.
  */
-export async function measureBaselineHttp(stack: BenchStack, size: RunSize, run: number): Promise<Measurement> {
+export async function measureBaselineHttp(stack: BenchStack, size: RunSize, run: number, keySuffix = ''): Promise<Measurement> {
   const prefix = freshKeyPrefix();
   const queueName = 'baseline';
-  const table = await stack.createTable(`baseline_http_${run}`);
+  const table = await stack.createTable(`baseline_http_${run}${keySuffix.replace(/[^a-z0-9]/g, '_')}`);
   const env = { BASELINE_REDIS_URL: stack.redis.url, BASELINE_PREFIX: prefix, BASELINE_QUEUE: queueName };
   const worker = await forkBaseline(stack, 'baseline-worker', { ...env, BASELINE_WRITER_URL: stack.customer.writerUrl, BASELINE_TABLE: table.qualified });
   const ingest = await forkBaseline(stack, 'baseline-ingest', { ...env, BASELINE_WRITE_KEY });

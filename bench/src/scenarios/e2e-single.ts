@@ -37,7 +37,7 @@ export async function runEndToEndSingle(stack: BenchStack, size: RunSize, cpuPro
     const order = run % 2 === 1 ? (['baseline', 'single'] as const) : (['single', 'baseline'] as const);
     for (const which of order) {
       await stack.settle();
-      if (which === 'baseline') baselines.push(await measureBaselineHttp(stack, size, run));
+      if (which === 'baseline') baselines.push(await measureBaselineHttp(stack, size, run, keySuffix));
       else singles.push(await measureSingle(run));
     }
   }

@@ -30,7 +30,8 @@ export const toRedriveCandidate = (r: any): RedriveCandidate => ({
 });
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
-/** $1..$4 of the dead-letter filter queries: destination, error kind, since (inclusive), until (exclusive). */
-export function deadLetterFilterParams(filter: DeadLetterListFilter): Array<string | null> {
-  return [filter.destinationId ?? null, filter.errorKind ?? null, filter.since?.toISOString() ?? null, filter.until?.toISOString() ?? null];
+/** $1..$4 of the dead-letter filter queries: destinations (any of them), error kind, since (inclusive), until (exclusive). */
+export function deadLetterFilterParams(filter: DeadLetterListFilter): Array<readonly string[] | string | null> {
+  const destinations = filter.destinationId !== undefined ? [filter.destinationId] : (filter.destinationIds ?? null);
+  return [destinations, filter.errorKind ?? null, filter.since?.toISOString() ?? null, filter.until?.toISOString() ?? null];
 }

@@ -7,12 +7,12 @@ import { DEAD_LETTER_COLUMNS, DEAD_LETTER_SUMMARY_COLUMNS } from './sql';
 
 /**
  * The filter every dead-letter query shares, on table alias `t`: $1
- * destination, $2 error kind, $3 since (inclusive), $4 until (exclusive, both
- * on dead_lettered_at); each optional ($n IS NULL). Parameters come from
- * `deadLetterFilterParams`.
+ * destinations (any of the array), $2 error kind, $3 since (inclusive), $4
+ * until (exclusive, both on dead_lettered_at); each optional ($n IS NULL).
+ * Parameters come from `deadLetterFilterParams`.
  */
 function filterOn(t: string): string {
-  return `($1::uuid IS NULL OR ${t}.destination_id = $1)
+  return `($1::uuid[] IS NULL OR ${t}.destination_id = ANY($1::uuid[]))
      AND ($2::text IS NULL OR ${t}.error_kind = $2)
      AND ($3::timestamptz IS NULL OR ${t}.dead_lettered_at >= $3)
      AND ($4::timestamptz IS NULL OR ${t}.dead_lettered_at < $4)`;

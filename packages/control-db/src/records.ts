@@ -78,6 +78,8 @@ export type NewDeadLetter = Omit<DeadLetterRecord, 'id' | 'deadLetteredAt' | 're
 
 export interface DeadLetterFilter {
   destinationId?: string;
+  /** Any of these destinations (a tenant's, for the portal); `destinationId` wins when both are given. An empty list matches nothing. */
+  destinationIds?: readonly string[];
   errorKind?: DeliveryErrorKind;
   since?: Date;
   until?: Date;

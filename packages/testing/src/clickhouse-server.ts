@@ -4,7 +4,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { getFreePort, isPortOpen } from './free-port';
-import { isPidAlive } from './processes';
+import { isPidAlive, killWithThisProcess } from './processes';
 import { registerServer } from './server-registry';
 import { waitFor } from './wait-for';
 
@@ -85,18 +85,6 @@ export interface ClickHouseServer {
   isRunning(): boolean;
   /** Stops the server and removes its directory. Safe to call twice. */
   destroy(): Promise<void>;
-}
-
-/** Servers of this process still running, killed if the process exits without destroying them. */
-const liveChildren = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const child of liveChildren) child.kill('SIGKILL');
-  });
 }
 
 function escapeXml(text: string): string {
@@ -327,15 +315,13 @@ class LocalClickHouseServer implements ClickHouseServer {
   async start(): Promise<void> {
     if (this.destroyed) throw new Error('this ClickHouseServer was destroyed');
     if (this.isRunning()) return;
-    installExitHook();
     const child = spawn(CLICKHOUSE_SERVER_BIN, [`--config-file=${path.join(this.dir, 'config.xml')}`], {
       cwd: this.dir,
       stdio: 'ignore',
     });
     this.child = child;
-    liveChildren.add(child);
+    killWithThisProcess(child);
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
-    void this.exited.then(() => liveChildren.delete(child));
     if (child.pid !== undefined) fs.writeFileSync(this.pidFile, `${child.pid}\n`);
     // A server that exits while starting (a bad config, a taken port) will never answer: stop waiting at once.
     const died = new AbortController();

@@ -8,7 +8,7 @@ export { toError } from '@pushrail/observability';
 export { getFreePort, isPortOpen } from './free-port';
 export { withPgClient, waitForPostgres, quoteIdent, quoteLiteral, redactUrl } from './pg-client';
 export { findPostgresBinDir } from './postgres-binaries';
-export { runCommand, runningAsRoot, isPidAlive, signalPid, commandLineOf, childPidsOf, type CommandOutput, type RunCommandOptions } from './processes';
+export { runCommand, runningAsRoot, isPidAlive, signalPid, commandLineOf, childPidsOf, killWithThisProcess, type CommandOutput, type RunCommandOptions } from './processes';
 export {
   startPostgresServer,
   type PostgresServer,

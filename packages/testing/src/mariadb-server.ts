@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createConnection, type Connection, type ConnectionOptions } from 'mysql2/promise';
 import { getFreePort } from './free-port';
-import { runCommand, runningAsRoot } from './processes';
+import { killWithThisProcess, runCommand, runningAsRoot } from './processes';
 import { registerServer } from './server-registry';
 import type { TestCertificates } from './test-certificates';
 import { waitFor } from './wait-for';
@@ -56,18 +56,6 @@ export interface MariadbServer {
   isRunning(): boolean;
   /** Kills the server if it runs and removes its directory. Safe to call twice. */
   destroy(): Promise<void>;
-}
-
-/** Servers of this process still running, killed synchronously if the process exits without destroying them. */
-const liveChildren = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const child of liveChildren) child.kill('SIGKILL');
-  });
 }
 
 /**
@@ -164,7 +152,6 @@ class LocalMariadbServer implements MariadbServer {
   async start(): Promise<void> {
     if (this.destroyed) throw new Error('this MariadbServer was destroyed');
     if (this.child) return;
-    installExitHook();
     const args = [
       '--no-defaults',
       `--datadir=${this.dataDir}`,
@@ -177,12 +164,11 @@ class LocalMariadbServer implements MariadbServer {
     const child = spawn('mariadbd', args, { stdio: 'ignore' });
     child.unref();
     this.child = child;
-    liveChildren.add(child);
+    killWithThisProcess(child);
     const died = new AbortController();
     this.exited = new Promise<void>((resolve) => {
       child.once('error', (err) => died.abort(new Error(`could not run mariadbd: ${err.message}`)));
       child.once('close', (code, signal) => {
-        liveChildren.delete(child);
         if (this.child === child) this.child = undefined;
         died.abort(new Error(`mariadbd exited during start (code ${code}, signal ${signal})\n${this.logTail()}`));
         resolve();

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 
 /** What a finished command printed. */
@@ -115,4 +115,24 @@ export function signalPid(pid: number, signal: NodeJS.Signals): void {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
   }
+}
+
+/** Children of this process still running, killed if it exits without stopping them. */
+const liveChildren = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+/**
+ * Kills `child` (SIGKILL, synchronously) should this process exit while the
+ * child still runs: a test run that crashes, or a jest worker torn down,
+ * leaves no server behind holding a port and a data directory.
+ */
+export function killWithThisProcess(child: ChildProcess): void {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => {
+      for (const live of liveChildren) live.kill('SIGKILL');
+    });
+  }
+  liveChildren.add(child);
+  child.once('exit', () => liveChildren.delete(child));
 }

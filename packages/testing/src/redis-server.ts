@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Redis from 'ioredis';
 import { getFreePort } from './free-port';
-import { isPidAlive, signalPid, workingDirectoryOf } from './processes';
+import { isPidAlive, killWithThisProcess, signalPid, workingDirectoryOf } from './processes';
 import { registerServer } from './server-registry';
 import { waitFor } from './wait-for';
 
@@ -71,18 +71,6 @@ export interface RedisServer {
   isRunning(): boolean;
   /** Stops the server if it runs and removes its directory (a kept `dir` is only stopped). Safe to call twice. */
   destroy(): Promise<void>;
-}
-
-/** Servers of this process still running, killed synchronously if the process exits without destroying them. */
-const liveChildren = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const child of liveChildren) child.kill('SIGKILL');
-  });
 }
 
 /**
@@ -228,13 +216,12 @@ class LocalRedisServer implements RedisServer {
   async start(): Promise<void> {
     if (this.destroyed) throw new Error('this RedisServer was destroyed');
     if (this.child) return;
-    installExitHook();
     const child = spawn('redis-server', this.args, { stdio: 'ignore', detached: this.settings.ownSession });
     // Neither the process nor its handle may keep jest alive; destroy() and
     // the exit hook make sure it still dies with us.
     child.unref();
     this.child = child;
-    liveChildren.add(child);
+    killWithThisProcess(child);
     // Aborted when the process dies during start: no point polling for 20 s.
     const died = new AbortController();
     this.exited = new Promise<void>((resolve) => {
@@ -242,7 +229,6 @@ class LocalRedisServer implements RedisServer {
         died.abort(new Error(`could not run redis-server: ${err.message}`));
       });
       child.once('close', (code, signal) => {
-        liveChildren.delete(child);
         if (this.child === child) this.child = undefined;
         died.abort(new Error(`redis-server exited during start (code ${code}, signal ${signal})\n${this.logTail()}`));
         resolve();

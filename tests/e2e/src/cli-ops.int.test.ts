@@ -99,6 +99,9 @@ describe('pushrail CLI: operating commands', () => {
     it('updates a destination with --set, validated like a create', async () => {
       const updated = await pushrailJson(['destinations', 'update', pipeline.destinationId, '--set', 'batchSize=250', '--set', 'name=Orders DB']);
       expect(updated).toMatchObject({ id: pipeline.destinationId, name: 'Orders DB', config: { batchSize: 250 } });
+      // null removes a field: the default comes back.
+      const reset = await pushrailJson(['destinations', 'update', pipeline.destinationId, '--set', 'batchSize=null']);
+      expect(reset.config.batchSize).toBe(1000);
       const refused = await pushrail(['destinations', 'update', pipeline.destinationId, '--set', 'batchSize=500000']);
       expect(refused.code).toBe(1);
       expect(refused.stderr).toMatch(/^pushrail: [^\n]*batchSize[^\n]*\n$/);

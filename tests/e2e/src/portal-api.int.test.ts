@@ -194,7 +194,12 @@ describe('portal API', () => {
     const ids = await insertDeadLetters(pipeline, pipeline.destinationId, 3, 'permanent');
     const list = await a.request('GET', `/portal/api/dead-letters?destinationId=${pipeline.destinationId}&errorKind=permanent&status=pending`);
     expect(list.body.items.map((d: { id: string }) => d.id)).toEqual(ids);
-    expect((await a.request('GET', '/portal/api/dead-letters')).status).toBe(400);
+    // Without a destination: every one of the tenant's destinations, and nothing of tenant B's; the scope counts the same.
+    const all = (await a.request('GET', '/portal/api/dead-letters?status=pending&limit=1000')).body.items.map((d: { id: string }) => d.id);
+    expect(all).toEqual(expect.arrayContaining(ids));
+    expect(all).not.toContain(b.deadLetterId);
+    expect((await a.request('GET', '/portal/api/dead-letter-scope')).body).toEqual({ count: all.length, maxId: all[all.length - 1] });
+    expect((await a.request('GET', '/portal/api/dead-letters?limit=0')).status).toBe(400);
     const one = await a.request('GET', `/portal/api/dead-letters/${ids[0]}`);
     expect(one.body).toMatchObject({ id: ids[0], errorKind: 'permanent', event: { event: { eventType: 'order.completed' } } });
     const scope = await a.request('GET', `/portal/api/dead-letter-scope?destinationId=${pipeline.destinationId}`);

@@ -35,6 +35,9 @@ describe('the customer portal in a browser', () => {
     return page;
   }
 
+  /** A figure of the destination page's status list, by its term. */
+  const statusFigure = (page: Page, term: string) => page.locator('dl.status-list dt', { hasText: term }).locator('xpath=following-sibling::dd[1]').textContent();
+
   const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
   beforeAll(async () => {
@@ -86,6 +89,9 @@ describe('the customer portal in a browser', () => {
     const rows = await pipeline.rows('portal_events');
     expect(rows.map((r) => r.event_id)).toEqual([eventId]);
     expect(rows[0]!.event_type).toBe('pushrail.test');
+    // The status shows the delivery without a reload.
+    await waitFor(async () => (await statusFigure(page, 'Delivered, last 24 h')) === '1', { description: 'the status refreshed after the test event' });
+    expect(await statusFigure(page, 'Last delivery')).not.toBe('—');
     await shot(page, 'destination');
   });
 
@@ -125,6 +131,7 @@ describe('the customer portal in a browser', () => {
     await page.getByRole('link', { name: 'Late table' }).click();
     await page.getByRole('button', { name: 'Send test event' }).click();
     await page.getByText(/^Dead-lettered: .*late_events.* does not exist/).waitFor({ timeout: 20_000 });
+    await waitFor(async () => (await statusFigure(page, 'Dead-lettered, last 24 h')) === '1', { description: 'the status refreshed after the dead letter' });
     await waitFor(async () => (await pipeline.admin('GET', `/admin/v1/dead-letters?destinationId=${destinationId}`)).body.items.length === 1, {
       description: 'the dead letter mirrored into the control database',
     });
@@ -135,12 +142,37 @@ describe('the customer portal in a browser', () => {
     await page.getByRole('link', { name: 'Dead letters' }).last().click();
     await page.getByRole('heading', { name: 'Dead letters', level: 1 }).waitFor();
     expect(await page.getByLabel('Destination').inputValue()).toBe(destinationId);
+    // All of the tenant's destinations at once: the dead letter shows with its destination's name.
+    await page.getByLabel('Destination').selectOption({ label: 'All destinations' });
+    await page.getByRole('button', { name: 'Apply filter' }).click();
+    await page.getByRole('cell', { name: 'Late table' }).waitFor();
     await page.getByRole('button', { name: /^Open \d+$/ }).click();
     await page.getByText(/Error: permanent \(42P01\)/).waitFor();
     await shot(page, 'dead-letters');
     await page.getByRole('button', { name: 'Redrive all matching' }).click();
     await page.getByText('Redriven 1 of 1 matching.').waitFor();
     await waitFor(async () => (await pipeline.rowCount('late_events')) === 1, { description: 'the redriven event in late_events', timeoutMs: 20_000 });
+  });
+
+  it('edits a destination: an emptied optional field is removed, the password is kept unless retyped', async () => {
+    const created = await pipeline.admin('POST', '/admin/v1/destinations', {
+      tenantId: pipeline.tenantId,
+      ...pipeline.destinationConfig({ name: 'Filtered', table: 'portal_events', eventTypes: ['order.*'] }),
+    });
+    const destinationId = created.body.id as string;
+    const page = await openPortal();
+    await page.getByRole('link', { name: 'Filtered' }).click();
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.getByRole('heading', { name: 'Edit Filtered', level: 1 }).waitFor();
+    expect(await page.getByLabel('Event types (optional)').inputValue()).toBe('order.*');
+    await page.getByLabel('Event types (optional)').fill('');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('heading', { name: 'Filtered', level: 1, exact: true }).waitFor();
+    const saved = (await pipeline.admin('GET', `/admin/v1/destinations/${destinationId}`)).body;
+    expect(saved.config).not.toHaveProperty('eventTypes');
+    expect(saved.config.auth.password).toBe('[REDACTED]');
+    // The stored password still connects: the saved destination passes the provider's checks.
+    expect((await pipeline.admin('POST', `/admin/v1/destinations/${destinationId}/test`)).body.ok).toBe(true);
   });
 
   it('creates a write key shown once, and a revoked key is refused', async () => {

@@ -312,7 +312,7 @@ export interface paths {
         head?: never;
         /**
          * Change a destination
-         * @description The fields given are merged over the stored config, and the result is validated like a create (SSRF guard included).
+         * @description The fields given are merged over the stored config as a JSON Merge Patch (an optional field sent as `null` is removed, so its default applies), and the result is validated like a create (SSRF guard included).
          */
         patch: operations["patchDestination"];
         trace?: never;
@@ -711,7 +711,7 @@ export interface paths {
         head?: never;
         /**
          * Edit a destination
-         * @description Merged over the stored config and validated like a create; a secret left out, or sent back as "[REDACTED]", keeps the stored one.
+         * @description Merged over the stored config and validated like a create; a secret left out, or sent back as "[REDACTED]", keeps the stored one, and an optional field sent as `null` is removed (its default applies).
          */
         patch: operations["portalPatchDestination"];
         trace?: never;
@@ -828,7 +828,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One destination's dead letters (destinationId is required here) */
+        /** The tenant's dead letters: of one destination (destinationId), or of all of them */
         get: operations["portalListDeadLetters"];
         put?: never;
         post?: never;
@@ -845,7 +845,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** How many pending dead letters a filter matches (destinationId required), for a redrive with progress */
+        /** How many pending dead letters a filter matches (one destination, or all of the tenant's), for a redrive with progress */
         get: operations["portalDeadLetterScope"];
         put?: never;
         post?: never;
@@ -1096,22 +1096,32 @@ export interface components {
         };
         PatchDestinationRequest: {
             name?: string;
-            /** @enum {string} */
-            tableMode?: "single" | "per_event_type";
-            autoCreateTables?: boolean;
-            batchSize?: number;
-            flushIntervalSec?: number;
-            maxConnections?: number;
-            eventTypes?: string[];
+            /** @description `null` removes it (its default applies) */
+            tableMode?: ("single" | "per_event_type") | null;
+            /** @description `null` removes it (its default applies) */
+            autoCreateTables?: boolean | null;
+            /** @description `null` removes it (its default applies) */
+            batchSize?: number | null;
+            /** @description `null` removes it (its default applies) */
+            flushIntervalSec?: number | null;
+            /** @description `null` removes it (its default applies) */
+            maxConnections?: number | null;
+            /** @description `null` removes it (its default applies) */
+            eventTypes?: string[] | null;
             host?: string;
-            port?: number;
+            /** @description `null` removes it (its default applies) */
+            port?: number | null;
             database?: string;
-            schema?: string;
-            table?: string;
-            tls?: boolean;
-            /** @enum {string} */
-            tlsMode?: "verify-full" | "require";
-            tlsCa?: string;
+            /** @description `null` removes it (its default applies) */
+            schema?: string | null;
+            /** @description `null` removes it (its default applies) */
+            table?: string | null;
+            /** @description `null` removes it (its default applies) */
+            tls?: boolean | null;
+            /** @description `null` removes it (its default applies) */
+            tlsMode?: ("verify-full" | "require") | null;
+            /** @description `null` removes it (its default applies) */
+            tlsCa?: string | null;
             auth?: {
                 /** @constant */
                 mode?: "PASSWORD";
@@ -1125,21 +1135,30 @@ export interface components {
             };
         } | {
             name?: string;
-            /** @enum {string} */
-            tableMode?: "single" | "per_event_type";
-            autoCreateTables?: boolean;
-            batchSize?: number;
-            flushIntervalSec?: number;
-            maxConnections?: number;
-            eventTypes?: string[];
+            /** @description `null` removes it (its default applies) */
+            tableMode?: ("single" | "per_event_type") | null;
+            /** @description `null` removes it (its default applies) */
+            autoCreateTables?: boolean | null;
+            /** @description `null` removes it (its default applies) */
+            batchSize?: number | null;
+            /** @description `null` removes it (its default applies) */
+            flushIntervalSec?: number | null;
+            /** @description `null` removes it (its default applies) */
+            maxConnections?: number | null;
+            /** @description `null` removes it (its default applies) */
+            eventTypes?: string[] | null;
             host?: string;
-            port?: number;
+            /** @description `null` removes it (its default applies) */
+            port?: number | null;
             database?: string;
-            table?: string;
-            tls?: boolean;
-            /** @enum {string} */
-            tlsMode?: "verify-full" | "require";
-            tlsCa?: string;
+            /** @description `null` removes it (its default applies) */
+            table?: string | null;
+            /** @description `null` removes it (its default applies) */
+            tls?: boolean | null;
+            /** @description `null` removes it (its default applies) */
+            tlsMode?: ("verify-full" | "require") | null;
+            /** @description `null` removes it (its default applies) */
+            tlsCa?: string | null;
             auth?: {
                 /** @constant */
                 mode?: "PASSWORD";
@@ -1153,28 +1172,38 @@ export interface components {
             };
         } | {
             name?: string;
-            /** @enum {string} */
-            tableMode?: "single" | "per_event_type";
-            autoCreateTables?: boolean;
-            batchSize?: number;
-            flushIntervalSec?: number;
-            maxConnections?: number;
-            eventTypes?: string[];
+            /** @description `null` removes it (its default applies) */
+            tableMode?: ("single" | "per_event_type") | null;
+            /** @description `null` removes it (its default applies) */
+            autoCreateTables?: boolean | null;
+            /** @description `null` removes it (its default applies) */
+            batchSize?: number | null;
+            /** @description `null` removes it (its default applies) */
+            flushIntervalSec?: number | null;
+            /** @description `null` removes it (its default applies) */
+            maxConnections?: number | null;
+            /** @description `null` removes it (its default applies) */
+            eventTypes?: string[] | null;
             host?: string;
-            port?: number;
+            /** @description `null` removes it (its default applies) */
+            port?: number | null;
             database?: string;
-            table?: string;
-            tls?: boolean;
-            /** @enum {string} */
-            tlsMode?: "verify-full" | "require";
-            tlsCa?: string;
+            /** @description `null` removes it (its default applies) */
+            table?: string | null;
+            /** @description `null` removes it (its default applies) */
+            tls?: boolean | null;
+            /** @description `null` removes it (its default applies) */
+            tlsMode?: ("verify-full" | "require") | null;
+            /** @description `null` removes it (its default applies) */
+            tlsCa?: string | null;
             auth?: {
                 /** @constant */
                 mode: "PASSWORD";
                 username: string;
                 password: string;
             };
-            serverVersion?: string;
+            /** @description `null` removes it (its default applies) */
+            serverVersion?: string | null;
         };
         /** @description Either `ids`, or `destinationId` with optional `errorKind`, `since`, `until` (on the time of dead-lettering); never both */
         RedriveRequest: {
@@ -1854,7 +1883,8 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
-            status: components["schemas"]["DestinationStatus"];
+            /** @description null while the event queue (Redis) cannot be read: the destination itself, paused or not, comes from the control database */
+            status: components["schemas"]["DestinationStatus"] | null;
         };
         PortalDestinationList: {
             items: components["schemas"]["PortalDestination"][];
@@ -5160,7 +5190,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeadLetterList"];
                 };
             };
-            /** @description The query is invalid or names no destination; `issues` gives each problem (`invalid_request`) */
+            /** @description The query is invalid; `issues` gives each problem (`invalid_request`) */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -25,7 +25,13 @@ export async function deadLettersPage(context: PageContext): Promise<void> {
     replace(main, h('h1', {}, 'Dead letters'), h('p', {}, 'No destinations yet.'));
     return;
   }
-  const destination = h('select', {}, ...destinations.map((d) => h('option', { value: d.id, selected: d.id === params.get('destination') }, d.name)));
+  const destination = h(
+    'select',
+    {},
+    h('option', { value: '' }, 'All destinations'),
+    ...destinations.map((d) => h('option', { value: d.id, selected: d.id === params.get('destination') }, d.name)),
+  );
+  const nameOf = new Map(destinations.map((d) => [d.id, d.name]));
   const kind = h('select', {}, h('option', { value: '' }, 'Any'), ...ERROR_KINDS.map((k) => h('option', { value: k, selected: k === params.get('errorKind') }, k)));
   const since = h('input', { type: 'datetime-local', value: params.get('since') ?? '' });
   const until = h('input', { type: 'datetime-local', value: params.get('until') ?? '' });
@@ -41,14 +47,15 @@ export async function deadLettersPage(context: PageContext): Promise<void> {
     h('button', { type: 'submit', className: 'secondary' }, 'Apply filter'),
   );
   const filter = () => ({
-    destinationId: destination.value,
+    ...(destination.value ? { destinationId: destination.value } : {}),
     ...(kind.value ? { errorKind: kind.value as (typeof ERROR_KINDS)[number] } : {}),
     ...(instant(since.value) ? { since: instant(since.value)! } : {}),
     ...(instant(until.value) ? { until: instant(until.value)! } : {}),
   });
   filterForm.addEventListener('submit', (event) => {
     event.preventDefault();
-    const q = new URLSearchParams({ destination: destination.value, status: status.value });
+    const q = new URLSearchParams({ status: status.value });
+    if (destination.value) q.set('destination', destination.value);
     if (kind.value) q.set('errorKind', kind.value);
     if (since.value) q.set('since', since.value);
     if (until.value) q.set('until', until.value);
@@ -85,6 +92,7 @@ export async function deadLettersPage(context: PageContext): Promise<void> {
       {},
       h('td', {}, box, h('label', { htmlFor: box.id, className: 'visually-hidden' }, `Select dead letter ${dl.id}`)),
       h('td', {}, openButton),
+      h('td', {}, nameOf.get(dl.destinationId) ?? dl.destinationId),
       h('td', {}, dl.errorKind),
       h('td', {}, dl.errorMessage),
       h('td', {}, time(dl.deadLetteredAt)),
@@ -151,8 +159,8 @@ export async function deadLettersPage(context: PageContext): Promise<void> {
       : h(
           'table',
           {},
-          h('caption', {}, `Dead letters of ${destinations.find((d) => d.id === destination.value)?.name ?? ''}${list.nextCursor ? ' (first 100)' : ''}`),
-          h('thead', {}, h('tr', {}, ...['Select', 'Dead letter', 'Error kind', 'Error', 'Dead-lettered', 'Status'].map((c) => h('th', { scope: 'col' }, c)))),
+          h('caption', {}, `Dead letters of ${destination.value ? nameOf.get(destination.value) : 'all destinations'}${list.nextCursor ? ' (first 100)' : ''}`),
+          h('thead', {}, h('tr', {}, ...['Select', 'Dead letter', 'Destination', 'Error kind', 'Error', 'Dead-lettered', 'Status'].map((c) => h('th', { scope: 'col' }, c)))),
           h('tbody', {}, ...rows),
         ),
     detail,

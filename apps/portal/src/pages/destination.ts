@@ -1,11 +1,17 @@
 import { api, unwrap, type PortalDestination } from '../api/client';
 import { copyButton, h, liveRegion, replace, time, uid } from '../dom';
 import type { PageContext } from '../main';
-import { stateText } from './destinations';
+import { stateText, UNAVAILABLE } from './destinations';
 
 /** How often a sent test event is looked up, in milliseconds, and for how long at most. */
 const WATCH_EVERY_MS = 500;
 const WATCH_FOR_MS = 120_000;
+/** How long the status is re-read after a test event's fate is known, until the worker's counters show it (ms). */
+const STATUS_SETTLE_MS = 5_000;
+
+type TestEventFate = 'delivered' | 'dead_lettered';
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function statusList(d: PortalDestination): HTMLElement {
   const s = d.status;
@@ -15,11 +21,15 @@ function statusList(d: PortalDestination): HTMLElement {
     { className: 'status-list' },
     ...row('State', stateText(d)),
     ...row('Target', `${d.target.host}:${d.target.port} / ${d.target.database} / ${d.target.table}`),
-    ...row('Queue depth', `${s.queueDepth}${s.oldestWaitingSec > 0 ? ` (oldest waiting ${s.oldestWaitingSec} s)` : ''}`),
-    ...row('Last delivery', time(s.lastDeliveredAt)),
-    ...row('Last error', s.lastError ? `${s.lastError.kind}: ${s.lastError.message} (${time(s.lastError.at)})` : '—'),
-    ...row('Delivered, last 24 h', s.delivered24h),
-    ...row('Dead-lettered, last 24 h', s.deadLettered24h),
+    ...(s
+      ? [
+          ...row('Queue depth', `${s.queueDepth}${s.oldestWaitingSec > 0 ? ` (oldest waiting ${s.oldestWaitingSec} s)` : ''}`),
+          ...row('Last delivery', time(s.lastDeliveredAt)),
+          ...row('Last error', s.lastError ? `${s.lastError.kind}: ${s.lastError.message} (${time(s.lastError.at)})` : '—'),
+          ...row('Delivered, last 24 h', s.delivered24h),
+          ...row('Dead-lettered, last 24 h', s.deadLettered24h),
+        ]
+      : row('Delivery figures', `${UNAVAILABLE}: the event queue does not answer now; delivery goes on when it does`)),
   );
 }
 
@@ -53,7 +63,7 @@ function setupGuide(d: PortalDestination): HTMLElement {
 }
 
 /** Send a test event and watch it arrive: delivered, or its dead letter with the error. */
-function testEvent(d: PortalDestination, readOnly: boolean): HTMLElement {
+function testEvent(d: PortalDestination, readOnly: boolean, settled: (fate: TestEventFate) => Promise<void>): HTMLElement {
   const inputId = uid('field');
   const firstExact = (d.config.eventTypes ?? []).find((t) => !t.endsWith('*'));
   const input = h('input', { id: inputId, type: 'text', value: firstExact ?? 'pushrail.test' });
@@ -73,11 +83,13 @@ function testEvent(d: PortalDestination, readOnly: boolean): HTMLElement {
         if (fate.state === 'delivered') {
           status.className = 'status test-event-status ok';
           status.textContent = `Delivered: event ${sent.eventId} is in your table.`;
+          await settled('delivered');
           break;
         }
         if (fate.state === 'dead_lettered') {
           status.className = 'status test-event-status failed';
           status.replaceChildren(`Dead-lettered: ${fate.error?.message ?? 'unknown error'}. `, h('a', { href: `#/dead-letters?destination=${d.id}` }, 'See dead letters'));
+          await settled('dead_lettered');
           break;
         }
         status.textContent = `Waiting for delivery… (${fate.attempts} attempt${fate.attempts === 1 ? '' : 's'}${fate.error ? `, last error: ${fate.error.message}` : ''})`;
@@ -85,7 +97,7 @@ function testEvent(d: PortalDestination, readOnly: boolean): HTMLElement {
           status.textContent += ' Still waiting: the destination may be paused.';
           break;
         }
-        await new Promise((resolve) => setTimeout(resolve, WATCH_EVERY_MS));
+        await pause(WATCH_EVERY_MS);
       }
     } catch (error) {
       status.textContent = error instanceof Error ? error.message : String(error);
@@ -100,7 +112,7 @@ export async function destinationPage(context: PageContext, id: string): Promise
   const { main, session } = context;
   const d = await unwrap(api.GET('/portal/api/destinations/{id}', { params: { path: { id } } }));
   const pauseStatus = liveRegion();
-  const paused = d.status.state === 'paused';
+  const paused = d.paused;
   const toggle = h('button', { type: 'button', className: 'secondary', disabled: session.readOnly }, paused ? 'Resume' : 'Pause');
   toggle.addEventListener('click', async () => {
     toggle.disabled = true;
@@ -109,6 +121,22 @@ export async function destinationPage(context: PageContext, id: string): Promise
     await destinationPage(context, id);
     main.querySelector<HTMLElement>('.status')!.textContent = paused ? 'Resumed' : 'Paused';
   });
+  const statusSection = h('section', { 'aria-labelledby': 'status-heading' }, h('h2', { id: 'status-heading' }, 'Status'), statusList(d));
+  let shown = d.status;
+  /** Re-reads the status after a test event until its count moves (the worker counts just after it commits), for a bounded time. */
+  const refreshStatus = async (fate: TestEventFate) => {
+    const before = shown;
+    const started = Date.now();
+    for (;;) {
+      const fresh = await unwrap(api.GET('/portal/api/destinations/{id}', { params: { path: { id } } }));
+      shown = fresh.status;
+      statusSection.replaceChildren(h('h2', { id: 'status-heading' }, 'Status'), statusList(fresh));
+      const count = (status: typeof shown) => (fate === 'delivered' ? status?.delivered24h : status?.deadLettered24h) ?? 0;
+      const moved = count(shown) > count(before);
+      if (moved || Date.now() - started > STATUS_SETTLE_MS) return;
+      await pause(WATCH_EVERY_MS);
+    }
+  };
   replace(
     main,
     h('p', { className: 'breadcrumb' }, h('a', { href: '#/destinations' }, 'Destinations')),
@@ -121,8 +149,8 @@ export async function destinationPage(context: PageContext, id: string): Promise
       h('a', { href: `#/dead-letters?destination=${id}`, className: 'button secondary' }, 'Dead letters'),
     ),
     pauseStatus,
-    h('section', { 'aria-labelledby': 'status-heading' }, h('h2', { id: 'status-heading' }, 'Status'), statusList(d)),
-    testEvent(d, session.readOnly),
+    statusSection,
+    testEvent(d, session.readOnly, refreshStatus),
     setupGuide(d),
   );
 }

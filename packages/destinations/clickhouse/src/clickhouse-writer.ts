@@ -1,9 +1,9 @@
 import {
+  configuredTlsCheck,
   DeliveryError,
-  ForbiddenDestinationHostError,
-  isTlsFailure,
+  deliveryErrorClassifier,
   resolveDestinationHost,
-  type DestinationCheck,
+  runConnectionTest,
   type DestinationTestReport,
   type DestinationWriter,
   type WriteOutcome,
@@ -135,12 +135,7 @@ export class ClickHouseWriter implements DestinationWriter {
     return Number.isInteger(written) && written >= 0 && written <= events.length ? written : events.length;
   }
 
-  private classify(error: unknown): DeliveryError {
-    if (error instanceof ForbiddenDestinationHostError) {
-      return new DeliveryError('permanent', error.message, 'FORBIDDEN_HOST', { cause: error });
-    }
-    return toDeliveryError(error, scrubSecrets);
-  }
+  private readonly classify = deliveryErrorClassifier((error) => toDeliveryError(error, scrubSecrets));
 
   /**
    * The checks of a connection test: the host is allowed, the user logs in
@@ -149,39 +144,23 @@ export class ClickHouseWriter implements DestinationWriter {
    * user's right to insert before it reads any row, so the check leaves
    * nothing behind and needs no privilege the writer lacks.
    */
-  async test(options: { eventType?: string } = {}): Promise<DestinationTestReport> {
-    const checks: DestinationCheck[] = [];
-    const fail = (name: string, error: unknown): DestinationTestReport => {
-      checks.push({ name, ok: false, message: this.classify(error).message });
-      return { ok: false, checks };
-    };
-    let session: Session;
-    try {
-      await resolveDestinationHost(this.config.host, { allowPrivateHosts: this.options.allowPrivateHosts });
-      checks.push({ name: 'host', ok: true, message: `${this.config.host} is an allowed address` });
-    } catch (error) {
-      return fail('host', error);
-    }
-    try {
-      session = await this.session();
-    } catch (error) {
-      // A handshake or certificate failure is reported as the `tls` check: the fix is in the TLS settings.
-      return fail(isTlsFailure(this.classify(error).code) ? 'tls' : 'connect', error);
-    }
-    checks.push({ name: 'connect', ok: true, message: `connected as ${this.config.auth.username} to ClickHouse ${session.features.version}` });
-    checks.push({
-      name: 'tls',
-      ok: true,
-      message: this.config.tls ? `TLS on (${this.config.tlsMode ?? 'verify-full'})` : 'TLS off (tls: false)',
-    });
+  test(options: { eventType?: string } = {}): Promise<DestinationTestReport> {
     const table = clickhouseTableFor(this.config, options.eventType ?? 'pushrail.test');
-    try {
-      await session.client.command({ query: insertSql(this.config.database, table) });
-      checks.push({ name: 'insert', ok: true, message: `INSERT into ${this.config.database}.${table} is allowed (no row sent)` });
-    } catch (error) {
-      checks.push({ name: 'insert', ok: false, message: this.classify(error).message });
-    }
-    return { ok: checks.every((c) => c.ok), checks };
+    return runConnectionTest({
+      host: this.config.host,
+      username: this.config.auth.username,
+      classify: this.classify,
+      checkHost: () => resolveDestinationHost(this.config.host, { allowPrivateHosts: this.options.allowPrivateHosts }),
+      open: () => this.session(),
+      connectedTo: (session: Session) => `to ClickHouse ${session.features.version}`,
+      tls: () => configuredTlsCheck(this.config),
+      insert: async (session) => {
+        await session.client.command({ query: insertSql(this.config.database, table) });
+        return `INSERT into ${this.config.database}.${table} is allowed (no row sent)`;
+      },
+      // The session is the writer's own, kept for its writes; close() ends it.
+      release: () => undefined,
+    });
   }
 
   async close(): Promise<void> {

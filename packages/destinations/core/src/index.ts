@@ -10,3 +10,4 @@ export * from './ssrf-guard';
 export * from './tls-options';
 export * from './write-isolating-bad-rows';
 export * from './rds-iam-token';
+export * from './connection-test';

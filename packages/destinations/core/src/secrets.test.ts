@@ -30,4 +30,17 @@ describe('destination secrets by path', () => {
     const merged = mergeConfigPatch(config, { auth: { mode: 'RDS_IAM', username: 'w', region: 'us-east-1' } }, PATHS);
     expect(merged.auth).toEqual({ mode: 'RDS_IAM', username: 'w', region: 'us-east-1' });
   });
+
+  it('removes a field the patch sets to null (JSON Merge Patch), at any depth, and keeps no null in a replaced object', () => {
+    const withExtras = { ...config, eventTypes: ['a.b'], tls: { mode: 'verify-full', ca: 'PEM' } };
+    const cleared = mergeConfigPatch(withExtras, { eventTypes: null, tls: { ca: null } }, PATHS);
+    expect(cleared).toEqual({ ...config, tls: { mode: 'verify-full' } });
+    expect(withExtras.eventTypes).toEqual(['a.b']);
+    const replaced = mergeConfigPatch(config, { auth: { mode: 'RDS_IAM', username: 'w', region: 'us-east-1', password: null } }, PATHS);
+    expect(replaced.auth).toEqual({ mode: 'RDS_IAM', username: 'w', region: 'us-east-1' });
+  });
+
+  it('leaves a secret set to null removed, so the config check refuses a mode that needs it', () => {
+    expect(mergeConfigPatch(config, { auth: { password: null } }, PATHS).auth).toEqual({ mode: 'PASSWORD', username: 'w' });
+  });
 });

@@ -58,10 +58,12 @@ export function joinSecrets<C extends object>(publicConfig: C, secrets: SecretVa
 
 /**
  * The config a PATCH produces: `patch` merged over `current` (secrets
- * included), object by object. A secret the patch leaves out, or sends back
- * as REDACTED, keeps its stored value. An object whose `mode` the patch
- * changes (`auth` from PASSWORD to RDS_IAM) is replaced, not merged, so no
- * field of the old mode is left behind.
+ * included), object by object, as a JSON Merge Patch (RFC 7396): a field the
+ * patch sets to `null` is removed, so an optional field can be cleared and a
+ * defaulted one goes back to its default. A secret the patch leaves out, or
+ * sends back as REDACTED, keeps its stored value. An object whose `mode` the
+ * patch changes (`auth` from PASSWORD to RDS_IAM) is replaced, not merged, so
+ * no field of the old mode is left behind.
  */
 export function mergeConfigPatch(current: object, patch: JsonObject, paths: readonly SecretPath[]): JsonObject {
   let merged = deepMerge(current as JsonObject, patch);
@@ -78,8 +80,14 @@ function deepMerge(base: JsonObject, patch: JsonObject): JsonObject {
   const out: JsonObject = { ...base };
   for (const [key, value] of Object.entries(patch)) {
     const current = out[key];
-    const sameMode = !isObject(value) || !isObject(current) || !('mode' in value) || value.mode === current.mode;
-    out[key] = isObject(value) && isObject(current) && sameMode ? deepMerge(current, value) : value;
+    if (value === null) {
+      delete out[key];
+    } else if (isObject(value)) {
+      const sameMode = !isObject(current) || !('mode' in value) || value.mode === current.mode;
+      out[key] = deepMerge(isObject(current) && sameMode ? current : {}, value);
+    } else {
+      out[key] = value;
+    }
   }
   return out;
 }

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import {
   DeliveryError,
-  ForbiddenDestinationHostError,
-  isDeliveryError,
-  isTlsFailure,
+  deliveryErrorClassifier,
+  runConnectionTest,
   type DestinationCheck,
   type DestinationTestReport,
   type DestinationWriter,
@@ -247,53 +246,29 @@ export class MysqlWriter implements DestinationWriter {
     }
   }
 
-  private classify(error: unknown): DeliveryError {
-    if (error instanceof ForbiddenDestinationHostError) {
-      return new DeliveryError('permanent', error.message, 'FORBIDDEN_HOST', { cause: error });
-    }
-    if (isDeliveryError(error)) return error;
-    return toDeliveryError(error, scrubSecrets);
-  }
+  private readonly classify = deliveryErrorClassifier((error) => toDeliveryError(error, scrubSecrets));
 
-  async test(options: { eventType?: string } = {}): Promise<DestinationTestReport> {
-    const checks: DestinationCheck[] = [];
-    const fail = (name: string, error: unknown): DestinationTestReport => {
-      checks.push({ name, ok: false, message: this.classify(error).message });
-      return { ok: false, checks };
-    };
-    let pool: Pool;
-    try {
-      pool = await this.pool();
-      checks.push({ name: 'host', ok: true, message: `${this.config.host} is an allowed address` });
-    } catch (error) {
-      return fail('host', error);
-    }
-    let session: Session;
-    try {
-      session = await this.session(pool);
-    } catch (error) {
-      // A handshake or certificate failure is reported as the `tls` check: the fix is in the TLS settings.
-      return fail(isTlsFailure(this.classify(error).code) ? 'tls' : 'connect', error);
-    }
-    const { conn } = session;
-    try {
-      checks.push({ name: 'connect', ok: true, message: `connected as ${this.config.auth.username}` });
-      checks.push(await this.tlsCheck(conn));
-      const eventType = options.eventType ?? 'pushrail.test';
-      const table = mysqlTableFor(this.config, eventType);
-      try {
-        await conn.query('START TRANSACTION');
-        await this.insertRows(session, table, [probeEvent(eventType)]);
-        checks.push({ name: 'insert', ok: true, message: `INSERT into ${this.config.database}.${table} works (rolled back)` });
-      } catch (error) {
-        checks.push({ name: 'insert', ok: false, message: this.classify(error).message });
-      } finally {
-        await conn.query('ROLLBACK').catch(() => undefined);
-      }
-    } finally {
-      conn.release();
-    }
-    return { ok: checks.every((c) => c.ok), checks };
+  test(options: { eventType?: string } = {}): Promise<DestinationTestReport> {
+    const eventType = options.eventType ?? 'pushrail.test';
+    const table = mysqlTableFor(this.config, eventType);
+    return runConnectionTest({
+      host: this.config.host,
+      username: this.config.auth.username,
+      classify: this.classify,
+      checkHost: () => this.pool(),
+      open: (pool) => this.session(pool),
+      tls: (session: Session) => this.tlsCheck(session.conn),
+      insert: async (session) => {
+        try {
+          await session.conn.query('START TRANSACTION');
+          await this.insertRows(session, table, [probeEvent(eventType)]);
+          return `INSERT into ${this.config.database}.${table} works (rolled back)`;
+        } finally {
+          await session.conn.query('ROLLBACK').catch(() => undefined);
+        }
+      },
+      release: (session) => session.conn.release(),
+    });
   }
 
   /** Whether the session is encrypted as configured, from the server's own view (no privilege needed). */

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import {
+  configuredTlsCheck,
   DeliveryError,
-  ForbiddenDestinationHostError,
-  isTlsFailure,
-  type DestinationCheck,
+  deliveryErrorClassifier,
+  runConnectionTest,
   type DestinationTestReport,
   type DestinationWriter,
   type WriteOutcome,
@@ -154,55 +154,29 @@ export class PostgresWriter implements DestinationWriter {
     }
   }
 
-  private classify(error: unknown): DeliveryError {
-    if (error instanceof ForbiddenDestinationHostError) {
-      return new DeliveryError('permanent', error.message, 'FORBIDDEN_HOST', { cause: error });
-    }
-    return toDeliveryError(error, scrubSecrets);
-  }
+  private readonly classify = deliveryErrorClassifier((error) => toDeliveryError(error, scrubSecrets));
 
-  async test(options: { eventType?: string } = {}): Promise<DestinationTestReport> {
-    const checks: DestinationCheck[] = [];
-    const fail = (name: string, error: unknown): DestinationTestReport => {
-      checks.push({ name, ok: false, message: this.classify(error).message });
-      return { ok: false, checks };
-    };
-    let pool: Pool;
-    try {
-      pool = await this.pool();
-      checks.push({ name: 'host', ok: true, message: `${this.config.host} is an allowed address` });
-    } catch (error) {
-      return fail('host', error);
-    }
-    let client: PoolClient;
-    try {
-      client = await pool.connect();
-    } catch (error) {
-      // A handshake or certificate failure is reported as the `tls` check: the fix is in the TLS settings.
-      return fail(isTlsFailure(this.classify(error).code) ? 'tls' : 'connect', error);
-    }
-    try {
-      checks.push({ name: 'connect', ok: true, message: `connected as ${this.config.auth.username}` });
-      checks.push({
-        name: 'tls',
-        ok: true,
-        message: this.config.tls ? `TLS on (${this.config.tlsMode ?? 'verify-full'})` : 'TLS off (tls: false)',
-      });
-      const eventType = options.eventType ?? 'pushrail.test';
-      const table = postgresTableFor(this.config, eventType);
-      try {
-        await client.query('BEGIN');
-        await client.query(insertBatchSql(this.config.schema, table), insertBatchParams([probeEvent(eventType)]));
-        checks.push({ name: 'insert', ok: true, message: `INSERT into ${this.config.schema}.${table} works (rolled back)` });
-      } catch (error) {
-        checks.push({ name: 'insert', ok: false, message: this.classify(error).message });
-      } finally {
-        await client.query('ROLLBACK').catch(() => undefined);
-      }
-    } finally {
-      client.release();
-    }
-    return { ok: checks.every((c) => c.ok), checks };
+  test(options: { eventType?: string } = {}): Promise<DestinationTestReport> {
+    const eventType = options.eventType ?? 'pushrail.test';
+    const table = postgresTableFor(this.config, eventType);
+    return runConnectionTest({
+      host: this.config.host,
+      username: this.config.auth.username,
+      classify: this.classify,
+      checkHost: () => this.pool(),
+      open: (pool) => pool.connect(),
+      tls: () => configuredTlsCheck(this.config),
+      insert: async (client: PoolClient) => {
+        try {
+          await client.query('BEGIN');
+          await client.query(insertBatchSql(this.config.schema, table), insertBatchParams([probeEvent(eventType)]));
+          return `INSERT into ${this.config.schema}.${table} works (rolled back)`;
+        } finally {
+          await client.query('ROLLBACK').catch(() => undefined);
+        }
+      },
+      release: (client) => client.release(),
+    });
   }
 
   async close(): Promise<void> {

@@ -26,14 +26,18 @@ export const createDestinationBody = oneOrUnion(
   (options) => z.discriminatedUnion('type', options as unknown as [z.ZodObject]),
 );
 
-/** A field of the config as a patch takes it: optional, and without the default (a field left out keeps its value). */
+/**
+ * A field of the config as a patch takes it: optional, and without the
+ * default (a field left out keeps its value). A field the config may go
+ * without (optional, or with a default) may also be `null`, which removes it
+ * (JSON Merge Patch, mergeConfigPatch): the default applies again.
+ */
 function patchField(field: z.ZodType): z.ZodType {
-  const inner = field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : field;
+  const clearable = field instanceof z.ZodDefault || field instanceof z.ZodOptional;
+  const inner = field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : field instanceof z.ZodOptional ? (field.unwrap() as z.ZodType) : field;
   // An object with modes (auth): any mode's fields, each optional, merged field by field (or replaced when `mode` changes).
-  if (inner instanceof z.ZodDiscriminatedUnion) {
-    return z.union((inner.options as z.ZodObject[]).map((option) => option.partial())).optional();
-  }
-  return inner.optional();
+  const patchable = inner instanceof z.ZodDiscriminatedUnion ? z.union((inner.options as z.ZodObject[]).map((option) => option.partial())) : inner;
+  return clearable ? patchable.nullable().optional().describe(`${inner.description ? `${inner.description}. ` : ''}\`null\` removes it (its default applies)`) : patchable.optional();
 }
 
 /** The patchable fields of one provider's config: all but `type`. */
@@ -46,7 +50,8 @@ function patchShape(schema: z.ZodObject): Record<string, z.ZodType> {
  * `PATCH /admin/v1/destinations/:id`: any fields of the destination's config
  * but `type` (and never `tenantId`), merged over the stored config; the
  * result is validated like a create (DestinationStore.merge). A secret left
- * out, or sent back as "[REDACTED]", keeps the stored one.
+ * out, or sent back as "[REDACTED]", keeps the stored one; an optional field
+ * sent as `null` is removed.
  */
 export const patchDestinationBody = oneOrUnion(
   PROVIDERS.map((p) => z.object(patchShape(p.configSchema)).strict()),

@@ -17,8 +17,8 @@ export interface PortalDeadLetterDeps {
 }
 
 /**
- * The session's tenant's dead letters: list (always of one of its
- * destinations), open one, redrive by ids or by filter. The queries and the
+ * The session's tenant's dead letters: list (of one of its destinations, or
+ * of all of them), open one, redrive by ids or by filter. The queries and the
  * redrive are the admin API's; the tenant check comes first. Another tenant's
  * destination or dead letter is a 404, and its ids in a redrive count as not found.
  */
@@ -28,12 +28,18 @@ export function portalDeadLetterRoutes(deps: PortalDeadLetterDeps): DocumentedRo
 
   const requireOwnDestination = async (res: Response, destinationId: string | undefined): Promise<string> => {
     if (destinationId === undefined) {
-      throw new HttpError('invalid_request', 'invalid query', { issues: [{ path: 'destinationId', message: 'is required: the destination whose dead letters to show' }] });
+      throw new HttpError('invalid_request', 'invalid query', { issues: [{ path: 'destinationId', message: 'is required: the destination whose dead letters to redrive' }] });
     }
     const record = await deps.db.getDestination(destinationId);
     if (!record || record.tenantId !== sessionTenant(res)) throw new HttpError('not_found', 'no such destination');
     return record.id;
   };
+
+  /** The filter's destinations: the one named (the session's own, else a 404), or every one of the session's tenant. */
+  const ownDestinations = async (res: Response, destinationId: string | undefined): Promise<{ destinationIds: string[] }> => ({
+    destinationIds:
+      destinationId !== undefined ? [await requireOwnDestination(res, destinationId)] : (await deps.db.listDestinations(sessionTenant(res))).map((d) => d.id),
+  });
 
   const parseListQuery = (query: unknown) => {
     const parsed = deadLetterListQuery.safeParse(query);
@@ -42,18 +48,16 @@ export function portalDeadLetterRoutes(deps: PortalDeadLetterDeps): DocumentedRo
   };
 
   routes.serve('portalListDeadLetters', async (req, res) => {
-    const { limit, cursor, ...filter } = parseListQuery(req.query);
-    await requireOwnDestination(res, filter.destinationId);
-    const rows = await deps.db.listDeadLetterSummaries(filter, { limit: limit + 1, ...(cursor !== undefined ? { afterId: cursor } : {}) });
+    const { limit, cursor, destinationId, ...filter } = parseListQuery(req.query);
+    const rows = await deps.db.listDeadLetterSummaries({ ...filter, ...(await ownDestinations(res, destinationId)) }, { limit: limit + 1, ...(cursor !== undefined ? { afterId: cursor } : {}) });
     const items = rows.slice(0, limit);
     const nextCursor = rows.length > limit ? encodeCursor(items[items.length - 1]!.id) : null;
     res.json({ items: items.map(deadLetterSummaryView), nextCursor });
   });
 
   routes.serve('portalDeadLetterScope', async (req, res) => {
-    const { limit: _limit, cursor: _cursor, status: _status, ...filter } = parseListQuery(req.query);
-    await requireOwnDestination(res, filter.destinationId);
-    res.json(await deps.db.deadLetterRedriveScope(filter));
+    const { limit: _limit, cursor: _cursor, status: _status, destinationId, ...filter } = parseListQuery(req.query);
+    res.json(await deps.db.deadLetterRedriveScope({ ...filter, ...(await ownDestinations(res, destinationId)) }));
   });
 
   routes.serve('portalRedriveDeadLetters', async (req, res) => {

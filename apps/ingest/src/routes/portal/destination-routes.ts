@@ -59,9 +59,13 @@ export function portalDestinationRoutes(deps: PortalDestinationDeps): Documented
     return record;
   };
 
+  /** The destinations with their status; without Redis, with none (the page says the figures are unavailable) rather than a 500. */
   const withStatus = async (records: DestinationRecord[]) => {
-    const statuses = await readDestinationStatuses({ redis: deps.redis, prefix: deps.producer.prefix }, records);
-    return records.map((r) => ({ ...store.view(r), status: statuses.get(r.id)! }));
+    const statuses =
+      deps.redis.status === 'ready'
+        ? await readDestinationStatuses({ redis: deps.redis, prefix: deps.producer.prefix }, records).catch(() => undefined)
+        : undefined;
+    return records.map((r) => ({ ...store.view(r), status: statuses?.get(r.id) ?? null }));
   };
 
   routes.serve('portalListDestinations', async (_req, res) => {

@@ -26,7 +26,11 @@ export const destinationTypesResponse = z.object({
 export type DestinationTypesResponse = z.output<typeof destinationTypesResponse>;
 
 /** A destination as the portal shows it: the admin view and its status. */
-export const portalDestinationResponse = destinationResponse.extend({ status: destinationStatusResponse });
+export const portalDestinationResponse = destinationResponse.extend({
+  status: destinationStatusResponse
+    .nullable()
+    .describe('null while the event queue (Redis) cannot be read: the destination itself, paused or not, comes from the control database'),
+});
 export const portalDestinationListResponse = z.object({ items: z.array(portalDestinationResponse) });
 
 /** `POST /portal/api/destination-tests?destinationId=&eventType=`. */
