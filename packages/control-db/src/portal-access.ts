@@ -23,6 +23,11 @@ export class PortalAccess {
     await this.db.pool.query(SQL.INSERT_PORTAL_LINK, [link.tokenHash, link.tenantId, link.readOnly, link.expiresAt]);
   }
 
+  /** Whether a link may still be used, without using it (its page, before the person opens it). */
+  async isUsableLink(tokenHash: string): Promise<boolean> {
+    return (await this.db.pool.query(SQL.SELECT_USABLE_PORTAL_LINK, [tokenHash])).rowCount === 1;
+  }
+
   /** Uses a link up; undefined when it is unknown, used or expired. */
   async takeLink(tokenHash: string): Promise<{ tenantId: string; readOnly: boolean } | undefined> {
     const row = (await this.db.pool.query(SQL.TAKE_PORTAL_LINK, [tokenHash])).rows[0];

@@ -8,6 +8,11 @@ export const INSERT_PORTAL_LINK = `
  * is unused and unexpired; two requests racing with the same link get one row
  * between them.
  */
+/** A link that may still be used (unused, unexpired), without using it. */
+export const SELECT_USABLE_PORTAL_LINK = `
+  SELECT tenant_id, read_only FROM portal_links
+   WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()`;
+
 export const TAKE_PORTAL_LINK = `
   UPDATE portal_links SET used_at = now()
    WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()

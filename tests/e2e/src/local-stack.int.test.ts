@@ -174,10 +174,12 @@ describe('pnpm start (the built local stack)', () => {
     );
     expect(row).toEqual({ event_type: 'order.completed', source: 'billing-service', payload: expect.objectContaining({ orderId: 'ord_38a91f' }) });
 
-    // The printed portal link opens a session once.
+    // The printed portal link opens a session once: its page, then the page's POST, which uses it up.
     const portalLink = /^ {2}(http:\/\/127\.0\.0\.1:\d+\/portal\/open\/\S+)$/m.exec(stack.output)![1]!;
     expect((await fetch(portalLink)).status).toBe(200);
-    expect((await fetch(portalLink)).status).toBe(410);
+    const opened = await fetch(portalLink, { method: 'POST' });
+    expect({ status: opened.status, cookie: opened.headers.get('set-cookie')?.startsWith('pushrail_portal=') }).toEqual({ status: 200, cookie: true });
+    expect((await fetch(portalLink, { method: 'POST' })).status).toBe(410);
 
     // The demo's writer holds INSERT and nothing more, as at a customer.
     const privileges = await withPgClient(printed.demoDatabaseUrl, async (client) =>

@@ -4,6 +4,7 @@
  * paused and resumed, a bad row dead-lettered, and redriven after the
  * customer fixes the table.
  */
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,10 +18,13 @@ import {
   type MariadbServer,
 } from '@pushrail/testing';
 import type { RowDataPacket } from 'mysql2/promise';
-import { Pipeline, seedEvent, waitingEventIds } from './pipeline';
+import { ADMIN_TOKEN, Pipeline, seedEvent, waitingEventIds } from './pipeline';
 
 /** Rows land within about flushIntervalSec (0.2 s here); this bounds each wait generously, in milliseconds. */
 const LAND_TIMEOUT_MS = 15_000;
+
+/** The built `pushrail` CLI. */
+const CLI = path.resolve(__dirname, '../../../apps/cli/dist/main.js');
 
 /**
  * The customer's table as the set-up guide makes it, except `source`, which
@@ -164,6 +168,36 @@ describe('a MYSQL destination, end to end', () => {
     await landed(bad!);
     expect((await rows()).find((r) => r.event_id === bad)!.source).toBe('a-source-longer-than-sixteen');
     expect(await pipeline.workerMetric('pushrail_events_dead_lettered_total', { error_kind: 'bad_row' })).toBe(1);
+  });
+
+  it('is operated through the CLI as through the API: listed with its target, tested, paused, resumed, its dead letters listed', async () => {
+    const cli = (args: string[]) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        const env = { PATH: process.env.PATH, HOME: process.env.HOME, PUSHRAIL_URL: pipeline.baseUrl, PUSHRAIL_ADMIN_TOKEN: ADMIN_TOKEN };
+        execFile(process.execPath, [CLI, ...args], { env, timeout: 30_000 }, (error, stdout, stderr) => {
+          resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
+        });
+      });
+    const listed = await cli(['destinations', 'list', '--tenant', pipeline.tenantId]);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain(`localhost:${mariadb.port}`);
+    expect(listed.stdout).toContain(`${customer.database}.events`);
+    expect(listed.stdout).toContain('MYSQL');
+    const tested = await cli(['destinations', 'test', destinationId, '--json']);
+    expect(tested.code).toBe(0);
+    expect(JSON.parse(tested.stdout).checks.map((c: { name: string }) => c.name)).toEqual(['host', 'connect', 'tls', 'insert']);
+    expect((await cli(['destinations', 'pause', destinationId])).code).toBe(0);
+    expect((await pipeline.admin('GET', `/admin/v1/destinations/${destinationId}`)).body.paused).toBe(true);
+    const eventId = await post({ idempotencyKey: 'paused-by-cli' });
+    expect((await cli(['destinations', 'resume', destinationId])).code).toBe(0);
+    await landed(eventId);
+    const letters = await cli(['dead-letters', 'list', '--destination', destinationId, '--json']);
+    expect(letters.code).toBe(0);
+    expect(JSON.parse(letters.stdout).items).toEqual([expect.objectContaining({ destinationId, errorKind: 'bad_row', redrivenAt: expect.any(String) })]);
+    // Nothing is pending any more: a redrive by destination finds nothing and changes nothing.
+    const redrive = await cli(['dead-letters', 'redrive', '--destination', destinationId, '--json']);
+    expect(redrive.code).toBe(0);
+    expect(JSON.parse(redrive.stdout)).toMatchObject({ redriven: 0 });
   });
 
   it('reports a wrong password in its connection test as a failed connect, without the password', async () => {

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { startRedisServer, waitFor, type RedisServer } from '@pushrail/testing';
 import { openApiChecker } from './openapi-response-check';
 import { ADMIN_TOKEN, Pipeline, seedEvent, type HttpAnswer } from './pipeline';
-import { insertDeadLetters, linkPath, portalLink, PortalSession } from './portal-support';
+import { insertDeadLetters, linkPath, portalLink, PortalSession, useLink } from './portal-support';
 
 interface DocumentedOperation {
   method: string;
@@ -234,8 +234,10 @@ describe('every response of the OpenAPI document, from real requests (Redis kill
   it('answers the portal: its link, page and every route of its API, with each refusal', async () => {
     const d = pipeline.destinationId;
     const url = await portalLink(pipeline, pipeline.tenantId);
-    expectStatus(await pipeline.request('GET', linkPath(url)), 200, 'link opened');
-    expectStatus(await pipeline.request('GET', linkPath(url)), 410, 'link reused');
+    expectStatus(await pipeline.request('GET', linkPath(url)), 200, "link's page");
+    expectStatus(await useLink(pipeline, url), 200, 'link used');
+    expectStatus(await pipeline.request('GET', linkPath(url)), 410, "used link's page");
+    expectStatus(await useLink(pipeline, url), 410, 'link reused');
     expectStatus(await pipeline.request('GET', '/portal'), 200, 'page');
     expectStatus(await pipeline.admin('POST', `/admin/v1/tenants/${pipeline.tenantId}/portal-links`, { readOnly: 1 }), 400, 'bad link body');
     expectStatus(await pipeline.admin('POST', `/admin/v1/tenants/${randomUUID()}/portal-links`, {}), 404, 'link of no tenant');

@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { insertDeadLetters, linkPath, portalLink, PortalSession } from './portal-support';
+import { insertDeadLetters, linkPath, portalLink, PortalSession, useLink } from './portal-support';
 import { ADMIN_TOKEN, Pipeline } from './pipeline';
 
 const CLI = path.resolve(__dirname, '../../../apps/cli/dist/main.js');
@@ -32,24 +32,34 @@ describe('portal API', () => {
     await pipeline.close();
   });
 
-  it('makes a single-use link on the origin the request came to; a second use and an unknown token are 410', async () => {
+  it('makes a single-use link on the origin the request came to, which only its POST uses up; a second use and an unknown token are 410', async () => {
     const link = await pipeline.admin('POST', `/admin/v1/tenants/${pipeline.tenantId}/portal-links`, {});
     expect(link.status).toBe(201);
     expect(link.body.url.startsWith(`${pipeline.baseUrl}/portal/open/`)).toBe(true);
     const minutes = (Date.parse(link.body.expiresAt) - Date.now()) / 60_000;
     expect(minutes).toBeGreaterThan(14);
     expect(minutes).toBeLessThanOrEqual(15);
-    const first = await pipeline.request('GET', linkPath(link.body.url));
+    // Its page, fetched any number of times (a link preview does this), sets no cookie and uses nothing up.
+    for (let i = 0; i < 2; i++) {
+      const page = await pipeline.request('GET', linkPath(link.body.url));
+      expect(page.status).toBe(200);
+      expect(page.headers.get('set-cookie')).toBeNull();
+      expect(page.text).toContain(`<form method="post" action="${linkPath(link.body.url)}" data-open-link>`);
+      expect(page.text).toContain('<script src="/portal/open-link.js" defer></script>');
+    }
+    const first = await useLink(pipeline, link.body.url);
     expect(first.status).toBe(200);
     expect(first.text).toContain('<meta http-equiv="refresh" content="0;url=/portal/">');
     const cookie = first.headers.get('set-cookie')!;
     expect(cookie).toMatch(/^pushrail_portal=[A-Za-z0-9_-]{43}; Path=\/portal; Max-Age=86400; HttpOnly; SameSite=Lax$/);
-    const again = await pipeline.request('GET', linkPath(link.body.url));
+    const again = await useLink(pipeline, link.body.url);
     expect({ status: again.status, code: again.body.error.code }).toEqual({ status: 410, code: 'gone' });
+    expect((await pipeline.request('GET', linkPath(link.body.url))).status).toBe(410);
     const asPage = await fetch(pipeline.baseUrl + linkPath(link.body.url), { headers: { accept: 'text/html' } });
     expect(asPage.status).toBe(410);
     expect(await asPage.text()).toContain('already used, has expired');
     expect((await pipeline.request('GET', `/portal/open/${'x'.repeat(43)}`)).status).toBe(410);
+    expect((await pipeline.request('POST', `/portal/open/${'x'.repeat(43)}`)).status).toBe(410);
     // Only hashes are stored.
     const stored = await pipeline.db.pool.query('SELECT token_hash FROM portal_links');
     expect(stored.rows.map((r) => r.token_hash)).not.toContain(linkPath(link.body.url).split('/').pop());
@@ -59,6 +69,7 @@ describe('portal API', () => {
     const url = await portalLink(pipeline, pipeline.tenantId);
     await pipeline.db.pool.query(`UPDATE portal_links SET expires_at = now() - interval '1 second' WHERE used_at IS NULL`);
     expect((await pipeline.request('GET', linkPath(url))).status).toBe(410);
+    expect((await useLink(pipeline, url)).status).toBe(410);
     expect((await pipeline.admin('POST', `/admin/v1/tenants/${randomUUID()}/portal-links`, {})).status).toBe(404);
     const bad = await pipeline.admin('POST', `/admin/v1/tenants/${pipeline.tenantId}/portal-links`, { readOnly: 'yes' });
     expect({ status: bad.status, paths: bad.body.error.issues.map((i: { path: string }) => i.path) }).toEqual({ status: 400, paths: ['readOnly'] });

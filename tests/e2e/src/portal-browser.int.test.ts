@@ -195,8 +195,16 @@ describe('the customer portal in a browser', () => {
     expect(await page.content()).not.toContain(key);
   });
 
-  it('refuses a reused link and an expired one', async () => {
+  it('leaves a link unused when it is only previewed (fetched without scripts), and refuses a reused link and an expired one', async () => {
     const url = await portalLink(pipeline, pipeline.tenantId);
+    // A link preview: the page is fetched by something that runs no script.
+    const preview = await browser.newContext({ javaScriptEnabled: false });
+    contexts.push(preview);
+    const previewed = await preview.newPage();
+    expect((await previewed.goto(pipeline.baseUrl + linkPath(url)))?.status()).toBe(200);
+    await previewed.getByRole('button', { name: 'Open the portal' }).waitFor();
+
+    // The person who clicks it afterwards still gets in: the browser runs the page's script, which uses the link.
     const context = await browser.newContext();
     contexts.push(context);
     const page = await context.newPage();

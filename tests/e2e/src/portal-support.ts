@@ -19,6 +19,11 @@ export async function portalLink(pipeline: Pipeline, tenantId: string, body: Rec
   return answer.body.url as string;
 }
 
+/** The POST a link's page makes (its form): uses the link up; a page that goes on to the portal, with the session cookie. */
+export function useLink(pipeline: Pipeline, url: string): Promise<HttpAnswer> {
+  return pipeline.request('POST', linkPath(url));
+}
+
 export class PortalSession {
   private constructor(
     private readonly pipeline: Pipeline,
@@ -26,9 +31,15 @@ export class PortalSession {
     readonly csrfToken: string,
   ) {}
 
-  /** Opens a link as a browser does (its answer checked against the OpenAPI document too) and reads the session's CSRF token. */
+  /**
+   * Opens a link as a browser does, its page and then its form's POST (each
+   * answer checked against the OpenAPI document too), and reads the
+   * session's CSRF token.
+   */
   static async open(pipeline: Pipeline, url: string): Promise<PortalSession> {
-    const response = await pipeline.request('GET', linkPath(url));
+    const page = await pipeline.request('GET', linkPath(url));
+    if (page.status !== 200) throw new Error(`the link's page did not show: ${page.status} ${page.text}`);
+    const response = await useLink(pipeline, url);
     if (response.status !== 200) throw new Error(`the link did not open: ${response.status} ${response.text}`);
     const cookie = response.headers.get('set-cookie')!.split(';')[0]!;
     const session = await pipeline.request('GET', '/portal/api/session', { headers: { cookie } });

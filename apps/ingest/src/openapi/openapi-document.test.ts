@@ -58,6 +58,7 @@ const DESIGN_ROUTES = [
   'GET /openapi.json',
   'POST /admin/v1/tenants/{id}/portal-links',
   'GET /portal/open/{token}',
+  'POST /portal/open/{token}',
   'GET /portal',
 ];
 

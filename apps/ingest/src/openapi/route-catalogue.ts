@@ -210,6 +210,8 @@ const notFound = (what: string): ResponseSpec => error(`No such ${what}`);
 const QUEUE_DOWN = error('Redis cannot take the change now; nothing was changed, retry later', ['RetryAfter']);
 
 const tenantId = z.uuid().describe('A tenant id (anything else is a 404)');
+const linkToken = z.string().describe('The token of a link from `POST /admin/v1/tenants/{id}/portal-links`');
+const LINK_GONE = error('The link was used already, has expired or was never issued (`gone`); a browser gets a page saying so');
 const destinationId = z.uuid().describe('A destination id (anything else is a 404)');
 const writeKeyId = z.uuid().describe('A write key id (anything else is a 404)');
 const deadLetterId = z.string().regex(DEAD_LETTER_ID).describe('A dead letter id: a positive whole number (anything else is a 404)');
@@ -700,14 +702,30 @@ const portalRoutes: RouteSpec[] = [
     method: 'get',
     path: '/portal/open/{token}',
     operationId: 'openPortalLink',
-    summary: 'Open a portal link',
-    description: 'Uses the link up, sets the session cookie (HttpOnly, SameSite, Secure behind HTTPS) and answers a page that goes on to `/portal` at once (a meta refresh).',
+    summary: 'Show a portal link',
+    description:
+      "The link's page, which leaves the link unused: a form that POSTs it back, submitted at once by a same-origin script. A browser goes straight on to the portal; a service that fetches links to preview them runs no script, so it cannot use the link up.",
     tag: 'portal',
     auth: 'none',
-    pathParams: { token: z.string().describe('The token of a link from `POST /admin/v1/tenants/{id}/portal-links`') },
+    pathParams: { token: linkToken },
+    responses: {
+      200: { description: 'The link can be used: its page', media: 'text/html' },
+      410: LINK_GONE,
+      ...INTERNAL,
+    },
+  },
+  {
+    method: 'post',
+    path: '/portal/open/{token}',
+    operationId: 'usePortalLink',
+    summary: 'Use a portal link',
+    description: 'Uses the link up, sets the session cookie (HttpOnly, SameSite, Secure behind HTTPS) and answers a page that goes on to `/portal/` at once (a meta refresh).',
+    tag: 'portal',
+    auth: 'none',
+    pathParams: { token: linkToken },
     responses: {
       200: { description: 'Session opened: a page that goes on to the portal', media: 'text/html' },
-      410: error('The link was used already, has expired or was never issued (`gone`); a browser gets a page saying so'),
+      410: LINK_GONE,
       ...INTERNAL,
     },
   },

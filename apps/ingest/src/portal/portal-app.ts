@@ -13,7 +13,7 @@ import { portalWriteKeyRoutes } from '../routes/portal/write-key-routes';
 import type { TenantDestinations } from '../tenant-destinations';
 import type { WriteKeyAuthenticator } from '../write-key-auth';
 import { portalHeaders } from './portal-headers';
-import { openPortalLink, requirePortalSession } from './portal-session';
+import { requirePortalSession, showPortalLink, usePortalLink } from './portal-session';
 import { portalAssetsDir, portalStatic } from './portal-static';
 
 export interface PortalDeps {
@@ -38,7 +38,8 @@ export interface PortalDeps {
 export function portalRouter(deps: PortalDeps): DocumentedRoutes {
   const routes = new DocumentedRoutes('/portal');
   routes.use('/', portalHeaders(deps.portal));
-  routes.serve('openPortalLink', openPortalLink(deps.access, deps.portal));
+  routes.serve('openPortalLink', showPortalLink(deps.access));
+  routes.serve('usePortalLink', usePortalLink(deps.access, deps.portal));
   routes.use(
     '/api',
     (_req, res, next) => {

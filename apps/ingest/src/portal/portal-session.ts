@@ -1,10 +1,10 @@
 import type { PortalConfig } from '@pushrail/config';
 import type { PortalAccess, PortalSession } from '@pushrail/control-db';
 import { safeEqual } from '@pushrail/crypto';
-import type { RequestHandler, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { HttpError } from '../http-errors';
 import { sessionCookie, sessionTokenOf } from './portal-cookie';
-import { CSRF_HEADER, PORTAL_PATH } from './portal-paths';
+import { CSRF_HEADER, PORTAL_OPEN_PATH, PORTAL_PATH } from './portal-paths';
 import { csrfTokenOf, newPortalToken, portalTokenHash } from './portal-tokens';
 
 /** A request's portal session and its token, once `requirePortalSession` has let it through. */
@@ -37,6 +37,23 @@ function refusedLinkPage(): string {
   ].join('');
 }
 
+/**
+ * The page a link opens to: a form that POSTs the link back, which a
+ * same-origin script submits at once (open-link.js, from the portal's
+ * static files: the CSP allows no inline script). A browser goes straight
+ * on; a service that fetches the link to preview it runs no script, so the
+ * link is still unused when the person opens it.
+ */
+function openLinkPage(token: string): string {
+  return [
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Opening the portal · Pushrail</title>',
+    `<link rel="stylesheet" href="${PORTAL_PATH}/refused.css"><script src="${PORTAL_PATH}/open-link.js" defer></script></head>`,
+    `<body><main><h1>Your Pushrail portal</h1><form method="post" action="${PORTAL_OPEN_PATH}/${token}" data-open-link>`,
+    '<p>This link opens the portal once.</p><button type="submit">Open the portal</button></form></main></body></html>',
+  ].join('');
+}
+
+/** What the link's POST answers: a page that goes on to the portal at once (a meta refresh: no script). */
 function sessionOpenedPage(): string {
   return [
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${PORTAL_PATH}/">`,
@@ -45,27 +62,44 @@ function sessionOpenedPage(): string {
   ].join('');
 }
 
+/** A link token's shape; anything else is refused before the database is asked. */
+const LINK_TOKEN = /^[A-Za-z0-9_-]{20,100}$/;
+
+/** The 410 of a link that cannot be used: a page for a browser, the JSON error otherwise. */
+function refuseLink(req: Request, res: Response): void {
+  if (req.accepts(['json', 'html']) === 'html') {
+    res.status(410).type('html').send(refusedLinkPage());
+    return;
+  }
+  throw new HttpError('gone', REFUSED_LINK);
+}
+
 /**
- * `GET /portal/open/:token`: uses the link up and opens a session for its
- * tenant (cookie set, then a page that goes on to the portal). A link opens once; a second
- * use, an expired or an unknown link is a 410, as a page for a browser.
+ * `GET /portal/open/:token`: the link's page, without using the link up (a
+ * GET may come from a link preview). An unusable link is a 410.
  */
-export function openPortalLink(access: PortalAccess, config: PortalConfig): RequestHandler {
+export function showPortalLink(access: PortalAccess): RequestHandler {
   return async (req, res) => {
     const token = String(req.params.token ?? '');
-    const link = /^[A-Za-z0-9_-]{20,100}$/.test(token) ? await access.takeLink(portalTokenHash(token)) : undefined;
-    if (!link) {
-      if (req.accepts(['json', 'html']) === 'html') {
-        res.status(410).type('html').send(refusedLinkPage());
-        return;
-      }
-      throw new HttpError('gone', REFUSED_LINK);
-    }
+    if (!LINK_TOKEN.test(token) || !(await access.isUsableLink(portalTokenHash(token)))) return refuseLink(req, res);
+    res.status(200).type('html').send(openLinkPage(token));
+  };
+}
+
+/**
+ * `POST /portal/open/:token`: uses the link up and opens a session for its
+ * tenant (the cookie set, then a page that goes on to the portal). A link opens once; a
+ * second use, an expired or an unknown link is a 410, as a page for a browser.
+ */
+export function usePortalLink(access: PortalAccess, config: PortalConfig): RequestHandler {
+  return async (req, res) => {
+    const token = String(req.params.token ?? '');
+    const link = LINK_TOKEN.test(token) ? await access.takeLink(portalTokenHash(token)) : undefined;
+    if (!link) return refuseLink(req, res);
     const sessionToken = newPortalToken();
     const expiresAt = new Date(Date.now() + config.sessionTtlSec * 1000);
     await access.createSession({ tokenHash: portalTokenHash(sessionToken), tenantId: link.tenantId, readOnly: link.readOnly, expiresAt });
     res.set('Set-Cookie', sessionCookie(config, req, sessionToken, config.sessionTtlSec));
-    // A page that goes on to the portal at once (a meta refresh: no script), rather than a redirect, so the answer is a 200 like any page's.
     res.status(200).type('html').send(sessionOpenedPage());
   };
 }

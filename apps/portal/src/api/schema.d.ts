@@ -591,12 +591,16 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Open a portal link
-         * @description Uses the link up, sets the session cookie (HttpOnly, SameSite, Secure behind HTTPS) and answers a page that goes on to `/portal` at once (a meta refresh).
+         * Show a portal link
+         * @description The link's page, which leaves the link unused: a form that POSTs it back, submitted at once by a same-origin script. A browser goes straight on to the portal; a service that fetches links to preview them runs no script, so it cannot use the link up.
          */
         get: operations["openPortalLink"];
         put?: never;
-        post?: never;
+        /**
+         * Use a portal link
+         * @description Uses the link up, sets the session cookie (HttpOnly, SameSite, Secure behind HTTPS) and answers a page that goes on to `/portal/` at once (a meta refresh).
+         */
+        post: operations["usePortalLink"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4268,6 +4272,47 @@ export interface operations {
         };
     };
     openPortalLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token of a link from `POST /admin/v1/tenants/{id}/portal-links` */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The link can be used: its page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The link was used already, has expired or was never issued (`gone`); a browser gets a page saying so */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An unexpected failure (`internal`); the answer reveals nothing, the cause is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    usePortalLink: {
         parameters: {
             query?: never;
             header?: never;
