@@ -29,10 +29,13 @@ describe('evaluateGoals', () => {
       line('drain.many', 50_000),
       line('e2e.single.fsync', 10_000),
       line('baseline.http.fsync', 2_500),
+      line('mysql.ceiling.4c', 100_000),
+      line('mysql.drain.1d1w', 76_000),
     ]);
     const verdict = (prefix: string) => goals.find((g) => g.figure.startsWith(prefix))!.verdict;
     expect(verdict('drain, 1,000 destinations')).toBe('MISS'); // 62.5 % < 70 %
     expect(verdict('end to end, single events, Redis appendfsync always')).toBe('PASS'); // 10,000 / 2,500 = 4 ×
+    expect(verdict('MySQL drain')).toBe('PASS'); // 76 % ≥ 75 %
     expect(verdict('pipeline cost')).toBe('n/a');
   });
 });

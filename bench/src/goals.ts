@@ -42,6 +42,7 @@ export function evaluateGoals(measurements: readonly Measurement[]): GoalResult[
     4,
   );
   ratioGoal('drain, 1,000 destinations of which 100 receive events', '≥ 70 % of the 1-destination drain', m('drain.many'), m('drain.1d1w'), 0.7);
+  ratioGoal('MySQL drain (1 destination, 1 worker)', '≥ 75 % of the MySQL ceiling (4 connections)', m('mysql.drain.1d1w'), m('mysql.ceiling.4c'), 0.75);
 
   const steady = m('steady');
   results.push(
