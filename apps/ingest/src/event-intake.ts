@@ -2,6 +2,7 @@ import type { WriteKeyOwner } from '@pushrail/control-db';
 import {
   deriveEventId,
   eventEnvelopeSchema,
+  safeParseEventEnvelope,
   MAX_EVENT_BYTES,
   type EventEnvelope,
   type QueuedEvent,
@@ -145,7 +146,7 @@ export class EventIntake {
         tooLarge: true,
       };
     }
-    const result = eventEnvelopeSchema.safeParse(input);
+    const result = safeParseEventEnvelope(input);
     if (!result.success) return { issues: zodIssues(result.error.issues, prefix), tooLarge: false };
     return { event: result.data, issues: [], tooLarge: false };
   }

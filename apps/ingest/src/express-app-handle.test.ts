@@ -1,11 +1,9 @@
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { serveOnFreePort, type LocalHttpServer } from '@pushrail/testing';
 import express from 'express';
 import { EXPRESS_VERSION_CHECKED, mountBeforeExpress } from './express-app-handle';
 
 describe('mountBeforeExpress (express private app.handle)', () => {
-  let server: Server;
+  let server: LocalHttpServer;
   let base: string;
   const takenByFastPath: string[] = [];
 
@@ -18,15 +16,11 @@ describe('mountBeforeExpress (express private app.handle)', () => {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ from: 'fast path' }));
       return true;
     });
-    server = createServer(app).listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await serveOnFreePort(app);
+    base = server.baseUrl;
   });
 
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  afterAll(() => server.close());
 
   it('was checked against the installed express; re-check express-app-handle.ts on an upgrade, then bump the version', () => {
     expect((require('express/package.json') as { version: string }).version).toBe(EXPRESS_VERSION_CHECKED);

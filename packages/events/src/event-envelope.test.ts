@@ -1,5 +1,5 @@
 import { EXAMPLE_EVENT } from './example-event';
-import { eventEnvelopeSchema, jsonObjectSchema, MAX_JSON_DEPTH } from './event-envelope';
+import { eventEnvelopeSchema, jsonObjectSchema, MAX_JSON_DEPTH, safeParseEventEnvelope } from './event-envelope';
 
 /** An object `levels` deep: `{"a":{"a":…1}}`. */
 function nested(levels: number): Record<string, unknown> {
@@ -48,9 +48,12 @@ describe('jsonObjectSchema (payload and metadata)', () => {
   });
 });
 
-describe('eventEnvelopeSchema: what no destination can store is refused, by path', () => {
+describe.each([
+  ['eventEnvelopeSchema.safeParse', (input: unknown) => eventEnvelopeSchema.safeParse(input)],
+  ['safeParseEventEnvelope (ingest)', safeParseEventEnvelope],
+])('%s: what no destination can store is refused, by path', (_name, safeParse) => {
   const issuesOf = (overrides: Record<string, unknown>) => {
-    const result = eventEnvelopeSchema.safeParse({ ...EXAMPLE_EVENT, ...overrides });
+    const result = safeParse({ ...EXAMPLE_EVENT, ...overrides });
     return result.success ? [] : result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
   };
 
@@ -71,5 +74,28 @@ describe('eventEnvelopeSchema: what no destination can store is refused, by path
 
   it.each(['0001-01-01T00:00:00Z', '9999-12-31T23:59:59.999999-15:59', '2026-05-26T14:21:08.493+15:59'])('accepts occurredAt %s', (occurredAt) => {
     expect(issuesOf({ occurredAt })).toEqual([]);
+  });
+});
+
+describe('safeParseEventEnvelope', () => {
+  it('answers exactly as eventEnvelopeSchema.safeParse, shape and storable issues together included', () => {
+    const inputs: unknown[] = [
+      EXAMPLE_EVENT,
+      { ...EXAMPLE_EVENT, source: 'a\u0000b' },
+      { ...EXAMPLE_EVENT, eventType: '', source: 'a\ud800' },
+      { ...EXAMPLE_EVENT, occurredAt: 'yesterday', correlationId: 'x\u0000' },
+      { ...EXAMPLE_EVENT, occurredAt: '0000-01-01T00:00:00Z', extra: 1 },
+      { ...EXAMPLE_EVENT, payload: [] },
+      'not an object',
+      null,
+    ];
+    for (const input of inputs) {
+      const viaSchema = eventEnvelopeSchema.safeParse(input);
+      const viaFunction = safeParseEventEnvelope(input);
+      expect(viaFunction.success).toBe(viaSchema.success);
+      expect(viaFunction.success ? viaFunction.data : viaFunction.error.issues.map((i) => [i.path, i.message])).toEqual(
+        viaSchema.success ? viaSchema.data : viaSchema.error.issues.map((i) => [i.path, i.message]),
+      );
+    }
   });
 });

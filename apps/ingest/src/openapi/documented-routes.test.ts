@@ -1,14 +1,12 @@
-import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { serveOnFreePort, type LocalHttpServer } from '@pushrail/testing';
 import express from 'express';
 import { assertServesExactlyTheCatalogue, DocumentedRoutes } from './documented-routes';
 import { ALL_ROUTES } from './route-catalogue';
 
 describe('DocumentedRoutes: routes take their method and path from the OpenAPI route catalogue', () => {
-  let server: Server;
+  let server: LocalHttpServer;
   let base: string;
 
   beforeAll(async () => {
@@ -21,15 +19,11 @@ describe('DocumentedRoutes: routes take their method and path from the OpenAPI r
     expect(root.operationIds).toEqual(['getTenant', 'revokeWriteKey', 'bullBoard']);
     const app = express();
     app.use(root.router);
-    server = createServer(app).listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await serveOnFreePort(app);
+    base = server.baseUrl;
   });
 
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  afterAll(() => server.close());
 
   it('serves each operation at its catalogue method and path, with its path parameters, and nothing else', async () => {
     expect(await (await fetch(`${base}/admin/v1/tenants/t-1`)).json()).toEqual({ op: 'getTenant', id: 't-1' });
