@@ -116,7 +116,7 @@ export const eventEnvelopeSchema = envelopeShapeSchema.superRefine((envelope, ct
  * `eventEnvelopeSchema.safeParse`, the same answer, for ingest's path of
  * every event: zod parses an object without checks on a fast path, and any
  * check on it, even an empty one, costs about 1 µs more per event and
- * allocates 2.7 times as much (bench/RESULTS.md, session 7). So the shapes go
+ * allocates 2.7 times as much (bench/RESULTS.md, change T). So the shapes go
  * through zod and the storable checks run after it as a plain function; an
  * event with a shape issue, which is rare, goes through the whole schema so
  * its issues are exactly the schema's.
