@@ -37,7 +37,7 @@ async function main(): Promise<void> {
 
   // Wait for Redis before taking traffic; if it is not there yet, start anyway: /readyz says 503 and writes answer 503.
   if (!(await waitUntilReady(redis, REDIS_BOOT_WAIT_MS))) logger.warn('Redis is not reachable yet; answering 503 until it is');
-  const settings = await checkRedisSettings(redis).catch(() => undefined);
+  const settings = await checkRedisSettings(redis, { minReplicas: config.redisMinReplicas }).catch(() => undefined);
   for (const message of settings?.messages ?? []) logger.warn(message);
   if (settings && !settings.evictionSafe) {
     logger.fatal('refusing to start: Redis maxmemory-policy must be noeviction');

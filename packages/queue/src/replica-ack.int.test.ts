@@ -1,6 +1,7 @@
 import { redisCommand, startRedisCluster, startRedisServer, waitFor, type RedisCluster, type RedisServer } from '@pushrail/testing';
 import type { Redis } from 'ioredis';
 import { createRedisConnection } from './redis-connection';
+import { checkRedisSettings } from './redis-settings-check';
 import { ReplicaAcknowledger, ReplicasNotReachedError } from './replica-ack';
 
 /** Short, so a WAIT that cannot be satisfied fails quickly here; in milliseconds. */
@@ -36,6 +37,16 @@ describe('ReplicaAcknowledger on a primary with one replica', () => {
     redis?.disconnect();
     await replica?.destroy();
     await primary?.destroy();
+  });
+
+  it('checkRedisSettings says so at boot when fewer replicas are attached than PUSHRAIL_REDIS_MIN_REPLICAS', async () => {
+    const replicaMessages = async (minReplicas: number) =>
+      (await checkRedisSettings(redis, { minReplicas })).messages.filter((m) => m.includes('PUSHRAIL_REDIS_MIN_REPLICAS'));
+    expect(await replicaMessages(1)).toEqual([]);
+    expect(await replicaMessages(0)).toEqual([]);
+    expect(await replicaMessages(2)).toEqual([
+      'Redis has 1 replica(s) attached and PUSHRAIL_REDIS_MIN_REPLICAS is 2: every event is refused (503) until 2 are attached',
+    ]);
   });
 
   it('confirms writes the replica has, and shares one WAIT among the writes done while another is out', async () => {
