@@ -88,6 +88,34 @@ describe('ingest: hostile input gets a 4xx in the JSON error shape, and nothing 
     expect((await post('/v1/events', fine)).status).toBe(202);
   });
 
+  it('refuses on the Segment routes, too, what parsing the JSON would change, and a body that is not UTF-8', async () => {
+    const before = await queueJobTotal(pipeline);
+    const segment = (path: string, rawBody: string) =>
+      pipeline.request('POST', path, {
+        rawBody,
+        headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${pipeline.writeKey}:`).toString('base64')}` },
+      });
+    const track = JSON.stringify({ event: 'Order Completed', userId: 'u-1', messageId: 'm-1', properties: { total: 1, note: 'x' } });
+    const cases: Array<[string, string, string[]]> = [
+      ['/segment/v1/track', track.replace('"total":1', '"total":1e400'), ['properties.total']],
+      ['/segment/v1/track', track.replace('"x"', '"\\ud800"'), ['properties.note']],
+      ['/segment/v1/batch', JSON.stringify({ batch: [JSON.parse(track)] }).replace('"total":1', '"total":12345678901234567890'), ['batch[0].properties.total']],
+    ];
+    for (const [path, body, paths] of cases) {
+      const answer = await segment(path, body);
+      expectError(answer, 400, 'invalid_request');
+      expect(issuePaths(answer.body.error.issues)).toEqual(paths);
+    }
+    const notUtf8 = Buffer.from(JSON.stringify({ ...JSON.parse(track), properties: { note: 'caf\u00e9' } }), 'latin1');
+    const answer = await rawRequest(port, Buffer.concat([
+      Buffer.from(`POST /segment/v1/track HTTP/1.1\r\nHost: x\r\nAuthorization: Basic ${Buffer.from(`${pipeline.writeKey}:`).toString('base64')}\r\nContent-Type: application/json\r\nContent-Length: ${notUtf8.length}\r\nConnection: close\r\n\r\n`),
+      notUtf8,
+    ]));
+    expect({ status: answer.status, code: JSON.parse(answer.body).error.code }).toEqual({ status: 400, code: 'invalid_json' });
+    expect(await queueJobTotal(pipeline)).toBe(before);
+    expect((await segment('/segment/v1/track', track)).status).toBe(200);
+  });
+
   it('answers since/until of dead letters out of range or invalid with a 400, on the listing and the redrive', async () => {
     for (const query of ['since=2026-01-01T00:00:00Z&until=yesterday', 'since=0000-01-01T00:00:00Z', 'until=9999-12-31T23:59:59-23:59', 'since=nope&until=nope']) {
       const answer = await pipeline.admin('GET', `/admin/v1/dead-letters?${query}`);

@@ -1,7 +1,9 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import { HttpError, type ErrorCode } from '../http-errors';
+import { jsonTextIssues } from '@pushrail/events';
+import { formatPath, HttpError, type ErrorCode } from '../http-errors';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -53,8 +55,9 @@ function isGzip(raw: Buffer): boolean {
  * Reads a Segment route's body: JSON whatever the Content-Type (RudderStack's
  * Node SDK labels its gzip bodies `application/x-www-form-urlencoded`),
  * gunzipped when `Content-Encoding: gzip` says so or the bytes show it, and
- * at most `limit.bytes` of JSON (a gzip bomb stops at the limit). Returns the
- * parsed value.
+ * at most `limit.bytes` of JSON (a gzip bomb stops at the limit), UTF-8, and
+ * nothing in it that parsing would change (jsonTextIssues, as on `/v1`).
+ * Returns the parsed value.
  */
 export async function readSegmentBody(req: IncomingMessage, limit: SegmentBodyLimit): Promise<unknown> {
   const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
@@ -72,9 +75,21 @@ export async function readSegmentBody(req: IncomingMessage, limit: SegmentBodyLi
       throw new HttpError('invalid_json', 'the body is not valid gzip');
     }
   }
+  // Buffer's decoder would turn bytes that are not UTF-8 into U+FFFD: the events would land changed.
+  if (!isUtf8(json)) throw new HttpError('invalid_json', 'the body is not valid UTF-8');
+  const text = json.toString('utf8');
+  let body: unknown;
   try {
-    return JSON.parse(json.toString('utf8'));
+    body = JSON.parse(text);
   } catch {
     throw new HttpError('invalid_json', 'the body is not valid JSON');
   }
+  // What JSON.parse would change (an unpaired surrogate escape, a number a double does not carry) is refused, as on /v1.
+  const issues = jsonTextIssues(text);
+  if (issues.length > 0) {
+    throw new HttpError('invalid_request', 'the body holds what no destination stores exactly; nothing was accepted', {
+      issues: issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })),
+    });
+  }
+  return body;
 }
