@@ -15,16 +15,9 @@ import * as SQL from './sql';
 import type { DeadLetterListFilter, RedriveCandidate, RedriveScope } from './dead-letter-records';
 import { deadLetterFilterParams, toDeadLetter, toDeadLetterSummary, toRedriveCandidate } from './dead-letter-rows';
 import * as DEAD_LETTER_SQL from './dead-letter-sql';
+import { toTenant } from './tenant-rows';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- row mappers read pg's untyped rows in one place */
-const toTenant = (r: any): Tenant => ({
-  id: r.id,
-  name: r.name,
-  rateLimitPerSec: r.rate_limit_per_sec,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
-
 const toWriteKey = (r: any): WriteKeyRecord => ({
   id: r.id,
   tenantId: r.tenant_id,

@@ -1,6 +1,7 @@
 import { isUuid } from '@pushrail/events';
 import type { ControlDb } from './control-db';
 import type { Tenant } from './records';
+import { toTenant } from './tenant-rows';
 
 /**
  * Operator queries over tenants and their write keys (docs/operations.md):
@@ -55,15 +56,6 @@ export interface WriteKeySummary {
   revokedAt: Date | null;
 }
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- row mappers read pg's untyped rows */
-const toTenant = (r: any): Tenant => ({
-  id: r.id,
-  name: r.name,
-  rateLimitPerSec: r.rate_limit_per_sec,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
-/* eslint-enable @typescript-eslint/no-explicit-any */
 
 /** Up to `limit` tenants after `after`, each with where a page ending at it ends. */
 export async function listTenants(db: ControlDb, page: { limit: number; after?: TenantPageEnd }): Promise<Array<{ tenant: Tenant; end: TenantPageEnd }>> {

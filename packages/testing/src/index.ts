@@ -7,6 +7,7 @@ export { waitFor, WaitForTimeoutError, type WaitForOptions } from './wait-for';
 export { toError } from '@pushrail/observability';
 export { getFreePort, isPortOpen } from './free-port';
 export { serveOnFreePort, type LocalHttpServer } from './local-http-server';
+export { sqlStatementsOf } from './sql-statements';
 export { withPgClient, waitForPostgres, quoteIdent, quoteLiteral, redactUrl } from './pg-client';
 export { findPostgresBinDir } from './postgres-binaries';
 export { runCommand, runningAsRoot, isPidAlive, signalPid, commandLineOf, childPidsOf, killWithThisProcess, type CommandOutput, type RunCommandOptions } from './processes';

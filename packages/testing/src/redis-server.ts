@@ -135,27 +135,22 @@ async function stopLeftoverServer(dir: string, pidFile: string): Promise<void> {
 }
 
 function redisArgs(port: number, dir: string, pidFile: string, options: RedisServerOptions): string[] {
-  if (options.sentinelConfig !== undefined) {
-    const configFile = path.join(dir, 'sentinel.conf');
-    if (!fs.existsSync(configFile)) fs.writeFileSync(configFile, options.sentinelConfig);
-    return [
-      configFile, '--sentinel',
-      '--port', String(port),
-      '--bind', '127.0.0.1',
-      '--dir', dir,
-      '--pidfile', pidFile,
-      '--logfile', path.join(dir, 'redis.log'),
-      '--daemonize', 'no',
-      ...(options.extraArgs ?? []),
-    ];
-  }
-  const args = [
+  // Where it listens and keeps its files, a Sentinel or a server alike.
+  const own = [
     '--port', String(port),
     '--bind', '127.0.0.1',
     '--dir', dir,
     '--pidfile', pidFile,
     '--logfile', path.join(dir, 'redis.log'),
     '--daemonize', 'no',
+  ];
+  if (options.sentinelConfig !== undefined) {
+    const configFile = path.join(dir, 'sentinel.conf');
+    if (!fs.existsSync(configFile)) fs.writeFileSync(configFile, options.sentinelConfig);
+    return [configFile, '--sentinel', ...own, ...(options.extraArgs ?? [])];
+  }
+  const args = [
+    ...own,
     '--save', '',
     '--maxmemory-policy', 'noeviction',
   ];

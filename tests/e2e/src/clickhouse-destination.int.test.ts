@@ -4,22 +4,11 @@
  * PostgreSQL destination, set up with its own DDL answer, tested, written
  * to, paused and resumed, dead-lettered and redriven.
  */
-import { startClickHouseServer, waitFor, type ClickHouseServer } from '@pushrail/testing';
+import { sqlStatementsOf, startClickHouseServer, waitFor, type ClickHouseServer } from '@pushrail/testing';
 import { Pipeline, seedEvent } from './pipeline';
 
 const DATABASE = 'e2e_analytics';
 const WRITER = { name: 'pushrail', password: 'clickhouse-writer-secret' };
-
-/** The statements of a set-up guide as a customer pastes them: `--` lines dropped, split at `;`. */
-function statementsOf(guide: string): string[] {
-  return guide
-    .split('\n')
-    .filter((line) => !line.trimStart().startsWith('--'))
-    .join('\n')
-    .split(';')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-}
 
 describe('a CLICKHOUSE destination through the admin API', () => {
   let clickhouse: ClickHouseServer;
@@ -34,7 +23,7 @@ describe('a CLICKHOUSE destination through the admin API', () => {
     const ddl = await pipeline.admin('GET', `/admin/v1/destinations/${destinationId}/ddl`);
     expect(ddl.status).toBe(200);
     expect(ddl.text).toContain('ENGINE = ReplacingMergeTree');
-    for (const statement of statementsOf(ddl.text)) await clickhouse.query(statement);
+    for (const statement of sqlStatementsOf(ddl.text)) await clickhouse.query(statement);
   };
 
   beforeAll(async () => {

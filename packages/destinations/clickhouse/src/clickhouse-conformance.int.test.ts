@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describeDestinationConformance, type ConformanceDestination, type StoredRow } from '@pushrail/destination-core/conformance';
-import { makeTestCertificates, startClickHouseServer, waitFor, type ClickHouseServer, type ClickHouseUser } from '@pushrail/testing';
+import { describeDestinationConformance, sharedConfigVariants, type ConformanceDestination, type StoredRow } from '@pushrail/destination-core/conformance';
+import { makeTestCertificates, sqlStatementsOf, startClickHouseServer, waitFor, type ClickHouseServer, type ClickHouseUser } from '@pushrail/testing';
 import { clickhouseDestinationConfigSchema, type ClickHouseDestinationConfig } from './clickhouse-destination-config';
 import { clickhouseProvider } from './clickhouse-provider';
 import { createTableSql, insertSql } from './clickhouse-sql';
@@ -30,20 +30,6 @@ function storedRow(row: Record<string, string | null>): StoredRow {
     metadata: row.metadata === null ? null : JSON.parse(row.metadata as string),
     receivedAt: isoOf(row.received_at as string),
   };
-}
-
-/**
- * The statements of a text as a customer pastes it: `--` lines dropped,
- * split at `;` (the HTTP interface takes one statement per request).
- */
-function statementsOf(sqlText: string): string[] {
-  return sqlText
-    .split('\n')
-    .filter((line) => !line.trimStart().startsWith('--'))
-    .join('\n')
-    .split(';')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
 }
 
 /**
@@ -91,14 +77,9 @@ describeDestinationConformance<ClickHouseDestinationConfig>('ClickHouse', async 
     insertOnlyUser: features.sqlUsers,
     // 1969: before what DateTime holds (18.16 would store another time without a word).
     badRowEvent: () => ({ eventType: 'order.completed', occurredAt: '1969-07-20T20:17:40.000Z', source: 's', payload: { moon: true } }),
-    withWrongPassword: (config) => ({ ...config, auth: { mode: 'PASSWORD', username: config.auth.username, password: 'wrong-password' } }),
+    ...sharedConfigVariants(otherCa.caPem),
     stop: () => server.stop(),
     start: () => server.start(),
-    tls: {
-      trusted: (config) => config,
-      unknownCa: (config) => ({ ...config, tlsCa: otherCa.caPem }),
-      wrongHost: (config) => ({ ...config, host: '127.0.0.1' }),
-    },
     async createDestination(setup = {}): Promise<ConformanceDestination<ClickHouseDestinationConfig>> {
       const suffix = randomBytes(6).toString('hex');
       const database = `conf_${suffix}`;
@@ -134,7 +115,7 @@ describeDestinationConformance<ClickHouseDestinationConfig>('ClickHouse', async 
             .map((line) => storedRow(JSON.parse(line) as Record<string, string | null>));
         },
         runAsAdmin: async (sqlText) => {
-          for (const statement of statementsOf(sqlText)) await server.query(statement);
+          for (const statement of sqlStatementsOf(sqlText)) await server.query(statement);
           const pasted = usersXmlOf(sqlText);
           if (pasted === undefined) return;
           const user = users.get(pasted.name);

@@ -1,6 +1,7 @@
 import {
   commonDestinationFields,
   hostField,
+  passwordAuthSchema,
   pemCertificateField,
   storableText,
   tlsModeField,
@@ -27,21 +28,13 @@ const username = storableText(64).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
   message: 'must be letters, digits and _, not starting with a digit',
 });
 
-const passwordAuth = z
-  .object({
-    mode: z.literal('PASSWORD'),
-    username,
-    password: z.string().min(1).max(1024),
-  })
-  .strict();
-
 /**
  * How Pushrail authenticates to ClickHouse: user and password (HTTP basic
  * auth, so use TLS). One mode so far, so a plain object rather than a union
  * of one (which OpenAPI would show as a `oneOf` of one schema); `mode` keeps
  * the shape of the other providers' `auth`.
  */
-export const clickhouseAuthSchema = passwordAuth;
+export const clickhouseAuthSchema = passwordAuthSchema(username);
 
 /** A ClickHouse version as `SELECT version()` prints it: `18.16.1`, `24.8.4.13`. */
 const serverVersionField = z.string().regex(/^\d+\.\d+(\.\d+)*$/, { message: 'must be a version such as 24.8 or 18.16.1' });

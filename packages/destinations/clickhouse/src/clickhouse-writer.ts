@@ -2,6 +2,7 @@ import {
   configuredTlsCheck,
   DeliveryError,
   deliveryErrorClassifier,
+  groupEventsByTable,
   resolveDestinationHost,
   runConnectionTest,
   type DestinationTestReport,
@@ -29,17 +30,6 @@ function withoutRepeats(events: readonly QueuedEvent[]): { unique: QueuedEvent[]
   const seen = new Set<string>();
   const unique = events.filter((queued) => !seen.has(queued.id) && seen.add(queued.id));
   return { unique, repeats: events.length - unique.length };
-}
-
-function groupByTable(config: ClickHouseDestinationConfig, events: readonly QueuedEvent[]): Map<string, QueuedEvent[]> {
-  const groups = new Map<string, QueuedEvent[]>();
-  for (const queued of events) {
-    const table = clickhouseTableFor(config, queued.event.eventType);
-    const group = groups.get(table);
-    if (group) group.push(queued);
-    else groups.set(table, [queued]);
-  }
-  return groups;
 }
 
 /**
@@ -87,7 +77,7 @@ export class ClickHouseWriter implements DestinationWriter {
         const inserted = await this.insert(session, this.config.table, unique);
         return { inserted, skipped: repeats + unique.length - inserted, rejected: [] };
       }
-      return await this.writeTables(session, groupByTable(this.config, unique), repeats);
+      return await this.writeTables(session, groupEventsByTable(unique, (type) => clickhouseTableFor(this.config, type)), repeats);
     } catch (error) {
       throw this.classify(error);
     }

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { QueuedEvent } from '@pushrail/events';
+import { sqlStatementsOf } from '@pushrail/testing';
 import { Session } from 'chdb';
 import { rowsOf } from './clickhouse-rows';
 import { createClusterTablesSql, createTableSql, deduplicationToken, insertSettings, insertSql, renderSetupGuide } from './clickhouse-sql';
@@ -32,17 +33,6 @@ afterAll(() => {
 
 const run = (sql: string): string => session.query(sql, 'JSONEachRow');
 
-/** The statements of a guide: `--` lines dropped, split at `;`. */
-function statementsOf(text: string): string[] {
-  return text
-    .split('\n')
-    .filter((line) => !line.trimStart().startsWith('--'))
-    .join('\n')
-    .split(';')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-}
-
 /** `INSERT … (cols) SETTINGS k = v, … FORMAT JSONEachRow` + rows: what the writer sends, with its settings in the text. */
 function insertText(table: string, events: QueuedEvent[], token: string): string {
   const features = featuresOf(engineVersion());
@@ -57,7 +47,7 @@ function engineVersion(): string {
   return (JSON.parse(run('SELECT version() AS v')) as { v: string }).v;
 }
 
-function event(i: number, payload: object = { n: i, text: 'naïve 🙂' }): QueuedEvent {
+function event(i: number, payload: Record<string, unknown> = { n: i, text: 'naïve 🙂' }): QueuedEvent {
   return {
     id: randomUUID(),
     receivedAt: Date.UTC(2026, 4, 26, 14, 21, 9, 7),
@@ -77,7 +67,7 @@ describe('the SQL written for current ClickHouse, on a current engine (chdb)', (
   it('runs the set-up guide twice; its user and grant statements parse (chdb keeps no users)', () => {
     const guide = renderSetupGuide({ database: DATABASE, tables: [TABLE], username: 'pushrail', features: featuresOf(engineVersion()) });
     for (let pass = 0; pass < 2; pass++) {
-      for (const statement of statementsOf(guide)) {
+      for (const statement of sqlStatementsOf(guide)) {
         if (/^(CREATE USER|GRANT)/.test(statement)) run(`EXPLAIN AST ${statement}`);
         else run(statement);
       }

@@ -49,6 +49,16 @@ const eventTypePattern = storableText(MAX_EVENT_TYPE_LENGTH).refine((v) => !v.sl
   message: 'may hold `*` only at the end (a prefix match such as "order.*")',
 });
 
+/** `auth` with a user name and password; `username` is the server's rule for a user name. The password is a secret path of every provider. */
+export function passwordAuthSchema<U extends z.ZodType<string>>(username: U) {
+  return z.object({ mode: z.literal('PASSWORD'), username, password: z.string().min(1).max(1024) }).strict();
+}
+
+/** `auth` with an AWS RDS IAM token, made per connection from the region and the user name; nothing stored is secret. */
+export function rdsIamAuthSchema<U extends z.ZodType<string>>(username: U) {
+  return z.object({ mode: z.literal('RDS_IAM'), username, region: awsRegionField }).strict();
+}
+
 /**
  * The fields that mean the same for every destination type: batching, the
  * fleet-wide connection budget, table mode, and routing by event type.

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { QueuedEvent } from '@pushrail/events';
 import { DeliveryError, isDeliveryError } from './delivery-error';
 import type { DestinationCheck, DestinationTestReport } from './destination';
 import { isTlsFailure } from './network-errors';
@@ -15,6 +17,15 @@ export function deliveryErrorClassifier(classifyServerError: (error: unknown) =>
       return new DeliveryError('permanent', error.message, 'FORBIDDEN_HOST', { cause: error });
     }
     return classifyServerError(error);
+  };
+}
+
+/** The row a connection test's INSERT writes: inside a transaction that is always rolled back, or sent without its rows. */
+export function connectionTestEvent(eventType: string): QueuedEvent {
+  return {
+    id: randomUUID(),
+    receivedAt: Date.now(),
+    event: { eventType, occurredAt: new Date().toISOString(), source: 'pushrail-test', payload: { probe: true } },
   };
 }
 

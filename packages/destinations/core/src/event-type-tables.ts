@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { QueuedEvent } from '@pushrail/events';
 
 /** Hex characters of the hash suffix a cut name ends with. */
 const HASH_SUFFIX_LENGTH = 8;
@@ -40,4 +41,16 @@ export function tableNameForEventType(baseTable: string, eventType: string, limi
   if (lengthOf(plain, limit.unit) <= limit.max) return plain;
   const suffix = createHash('sha256').update(eventType, 'utf8').digest('hex').slice(0, HASH_SUFFIX_LENGTH);
   return `${cutTo(plain, limit.max - 1 - HASH_SUFFIX_LENGTH, limit.unit)}_${suffix}`;
+}
+
+/** A batch's events by the table each goes to (`tableOf` its event type), in batch order within each table. */
+export function groupEventsByTable(events: readonly QueuedEvent[], tableOf: (eventType: string) => string): Map<string, QueuedEvent[]> {
+  const groups = new Map<string, QueuedEvent[]>();
+  for (const queued of events) {
+    const table = tableOf(queued.event.eventType);
+    const group = groups.get(table);
+    if (group) group.push(queued);
+    else groups.set(table, [queued]);
+  }
+  return groups;
 }

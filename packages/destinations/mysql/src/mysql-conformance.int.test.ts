@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describeDestinationConformance, type ConformanceDestination, type StoredRow } from '@pushrail/destination-core/conformance';
+import { describeDestinationConformance, sharedConfigVariants, type ConformanceDestination, type StoredRow } from '@pushrail/destination-core/conformance';
 import {
   createMariadbCustomerDatabase,
   CUSTOMER_WRITER_USER,
@@ -58,14 +58,9 @@ describeDestinationConformance<MysqlDestinationConfig>('MySQL (MariaDB 10.11)', 
     supportsAutoCreate: true,
     // Year 999: an ISO time the envelope takes and DATETIME's range (1000 to 9999) does not.
     badRowEvent: () => ({ eventType: 'order.completed', occurredAt: '0999-05-26T14:21:08.493Z', source: 's', payload: { ok: true } }),
-    withWrongPassword: (config) => ({ ...config, auth: { mode: 'PASSWORD', username: config.auth.username, password: 'wrong-password' } }),
+    ...sharedConfigVariants(otherCa.caPem),
     stop: () => server.stop(),
     start: () => server.start(),
-    tls: {
-      trusted: (config) => config,
-      unknownCa: (config) => ({ ...config, tlsCa: otherCa.caPem }),
-      wrongHost: (config) => ({ ...config, host: '127.0.0.1' }),
-    },
     async createDestination(setup = {}): Promise<ConformanceDestination<MysqlDestinationConfig>> {
       const tables = setup.tables ?? [TABLE];
       const writer = accountOf(CUSTOMER_WRITER_USER);

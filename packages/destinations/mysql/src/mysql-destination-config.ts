@@ -1,9 +1,10 @@
 import {
-  awsRegionField,
   commonDestinationFields,
   hostField,
+  passwordAuthSchema,
   pemCertificateField,
   portField,
+  rdsIamAuthSchema,
   storableText,
   tlsModeField,
   type SecretPath,
@@ -23,24 +24,8 @@ const username = storableText(1024).refine((v) => [...v].length <= MAX_USERNAME_
   message: `must be at most ${MAX_USERNAME_CHARACTERS} characters (MySQL's limit for user names)`,
 });
 
-const passwordAuth = z
-  .object({
-    mode: z.literal('PASSWORD'),
-    username,
-    password: z.string().min(1).max(1024),
-  })
-  .strict();
-
-const rdsIamAuth = z
-  .object({
-    mode: z.literal('RDS_IAM'),
-    username,
-    region: awsRegionField,
-  })
-  .strict();
-
 /** How Pushrail authenticates to the customer's MySQL. */
-export const mysqlAuthSchema = z.discriminatedUnion('mode', [passwordAuth, rdsIamAuth]);
+export const mysqlAuthSchema = z.discriminatedUnion('mode', [passwordAuthSchema(username), rdsIamAuthSchema(username)]);
 
 /** MySQL's default port. */
 export const MYSQL_DEFAULT_PORT = 3306;

@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import {
+  connectionTestEvent,
   DeliveryError,
   deliveryErrorClassifier,
+  groupEventsByTable,
   runConnectionTest,
   type DestinationCheck,
   type DestinationTestReport,
@@ -38,26 +39,6 @@ interface WarningRow extends RowDataPacket {
 function errnoOf(error: unknown): number | undefined {
   const errno = (error as { errno?: unknown } | null | undefined)?.errno;
   return typeof errno === 'number' ? errno : undefined;
-}
-
-function groupByTable(config: MysqlDestinationConfig, events: readonly QueuedEvent[]): Map<string, QueuedEvent[]> {
-  const groups = new Map<string, QueuedEvent[]>();
-  for (const queued of events) {
-    const table = mysqlTableFor(config, queued.event.eventType);
-    const group = groups.get(table);
-    if (group) group.push(queued);
-    else groups.set(table, [queued]);
-  }
-  return groups;
-}
-
-/** A probe row for `test`: written inside a transaction that is always rolled back. */
-function probeEvent(eventType: string): QueuedEvent {
-  return {
-    id: randomUUID(),
-    receivedAt: Date.now(),
-    event: { eventType, occurredAt: new Date().toISOString(), source: 'pushrail-test', payload: { probe: true } },
-  };
 }
 
 /** A session ready to write: its settings applied, and the largest statement it takes. */
@@ -130,7 +111,7 @@ export class MysqlWriter implements DestinationWriter {
     try {
       const events = decodeEvents(batch);
       session = await this.session(await this.pool());
-      if (this.config.tableMode === 'per_event_type') return await this.writeTables(session, groupByTable(this.config, events));
+      if (this.config.tableMode === 'per_event_type') return await this.writeTables(session, groupEventsByTable(events, (type) => mysqlTableFor(this.config, type)));
       await session.conn.query('START TRANSACTION');
       const inserted = await this.insertRows(session, this.config.table, events);
       await session.conn.query('COMMIT');
@@ -261,7 +242,7 @@ export class MysqlWriter implements DestinationWriter {
       insert: async (session) => {
         try {
           await session.conn.query('START TRANSACTION');
-          await this.insertRows(session, table, [probeEvent(eventType)]);
+          await this.insertRows(session, table, [connectionTestEvent(eventType)]);
           return `INSERT into ${this.config.database}.${table} works (rolled back)`;
         } finally {
           await session.conn.query('ROLLBACK').catch(() => undefined);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describeDestinationConformance, type ConformanceDestination, type StoredRow } from '@pushrail/destination-core/conformance';
+import { describeDestinationConformance, sharedConfigVariants, type ConformanceDestination, type StoredRow } from '@pushrail/destination-core/conformance';
 import {
   createCustomerDatabase,
   CUSTOMER_WRITER_PASSWORD,
@@ -47,14 +47,9 @@ describeDestinationConformance<PostgresDestinationConfig>('PostgreSQL', async ()
     timePrecisionMs: 1,
     supportsAutoCreate: true,
     badRowEvent: () => ({ eventType: 'order.completed', occurredAt: '2026-05-26T14:21:08.493Z', source: 's', payload: { text: 'NUL \u0000 in JSONB' } }),
-    withWrongPassword: (config) => ({ ...config, auth: { mode: 'PASSWORD', username: config.auth.username, password: 'wrong-password' } }),
+    ...sharedConfigVariants(otherCa.caPem),
     stop: () => server.stop('fast'),
     start: () => server.start(),
-    tls: {
-      trusted: (config) => config,
-      unknownCa: (config) => ({ ...config, tlsCa: otherCa.caPem }),
-      wrongHost: (config) => ({ ...config, host: '127.0.0.1' }),
-    },
     async createDestination(setup = {}): Promise<ConformanceDestination<PostgresDestinationConfig>> {
       const tables = setup.tables ?? [TABLE];
       const writer = quoteIdent(CUSTOMER_WRITER_USER);

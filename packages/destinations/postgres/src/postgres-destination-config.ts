@@ -1,9 +1,10 @@
 import {
-  awsRegionField,
   commonDestinationFields,
   hostField,
+  passwordAuthSchema,
   pemCertificateField,
   portField,
+  rdsIamAuthSchema,
   storableText,
   tlsModeField,
   type SecretPath,
@@ -16,24 +17,8 @@ const identifier = storableText(1024).refine((v) => Buffer.byteLength(v, 'utf8')
   message: 'must be at most 63 bytes (PostgreSQL truncates longer names)',
 });
 
-const passwordAuth = z
-  .object({
-    mode: z.literal('PASSWORD'),
-    username: identifier,
-    password: z.string().min(1).max(1024),
-  })
-  .strict();
-
-const rdsIamAuth = z
-  .object({
-    mode: z.literal('RDS_IAM'),
-    username: identifier,
-    region: awsRegionField,
-  })
-  .strict();
-
 /** How Pushrail authenticates to the customer's database. */
-export const postgresAuthSchema = z.discriminatedUnion('mode', [passwordAuth, rdsIamAuth]);
+export const postgresAuthSchema = z.discriminatedUnion('mode', [passwordAuthSchema(identifier), rdsIamAuthSchema(identifier)]);
 
 /** A POSTGRES destination as the admin API takes it (docs/design.md). Defaults live here. */
 export const postgresDestinationConfigSchema = z

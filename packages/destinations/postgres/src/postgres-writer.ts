@@ -1,8 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import {
   configuredTlsCheck,
+  connectionTestEvent,
   DeliveryError,
   deliveryErrorClassifier,
+  groupEventsByTable,
   runConnectionTest,
   type DestinationTestReport,
   type DestinationWriter,
@@ -23,26 +24,6 @@ import { postgresTableFor } from './postgres-tables';
 const UNDEFINED_TABLE = '42P01';
 /** SQLSTATE of a privilege the role lacks (insufficient_privilege). */
 const INSUFFICIENT_PRIVILEGE = '42501';
-
-function groupByTable(config: PostgresDestinationConfig, events: readonly QueuedEvent[]): Map<string, QueuedEvent[]> {
-  const groups = new Map<string, QueuedEvent[]>();
-  for (const queued of events) {
-    const table = postgresTableFor(config, queued.event.eventType);
-    const group = groups.get(table);
-    if (group) group.push(queued);
-    else groups.set(table, [queued]);
-  }
-  return groups;
-}
-
-/** A probe row for `test`: written inside a transaction that is always rolled back. */
-function probeEvent(eventType: string): QueuedEvent {
-  return {
-    id: randomUUID(),
-    receivedAt: Date.now(),
-    event: { eventType, occurredAt: new Date().toISOString(), source: 'pushrail-test', payload: { probe: true } },
-  };
-}
 
 /** Delivers batches into one customer PostgreSQL table (or one per event type). */
 export class PostgresWriter implements DestinationWriter {
@@ -81,7 +62,7 @@ export class PostgresWriter implements DestinationWriter {
     if (count === 0) return { inserted: 0, skipped: 0, rejected: [] };
     try {
       const pool = await this.pool();
-      if (this.config.tableMode === 'per_event_type') return await this.writeTables(pool, groupByTable(this.config, decodeEvents(batch)));
+      if (this.config.tableMode === 'per_event_type') return await this.writeTables(pool, groupEventsByTable(decodeEvents(batch), (type) => postgresTableFor(this.config, type)));
       const result = await pool.query(insertEncodedSql(this.config.schema, this.config.table), insertEncodedParams(batch));
       const inserted = result.rowCount ?? 0;
       return { inserted, skipped: count - inserted, rejected: [] };
@@ -169,7 +150,7 @@ export class PostgresWriter implements DestinationWriter {
       insert: async (client: PoolClient) => {
         try {
           await client.query('BEGIN');
-          await client.query(insertBatchSql(this.config.schema, table), insertBatchParams([probeEvent(eventType)]));
+          await client.query(insertBatchSql(this.config.schema, table), insertBatchParams([connectionTestEvent(eventType)]));
           return `INSERT into ${this.config.schema}.${table} works (rolled back)`;
         } finally {
           await client.query('ROLLBACK').catch(() => undefined);

@@ -85,3 +85,24 @@ export interface ConformanceServer<C extends DestinationConfigBase> {
    */
   readonly insertOnlyUser?: boolean;
 }
+
+/** A config of the shared shape: a host, an optional custom CA, and `auth` with a user name. */
+type SharedShapeConfig = DestinationConfigBase & { host: string; tlsCa?: string | undefined; auth: { username: string } };
+
+/**
+ * The wrong-password and TLS variants of a config with the fields every
+ * provider shares (`host`, `tlsCa`, password `auth`), for a harness whose
+ * server's certificate names `localhost` and not `127.0.0.1`:
+ * `{ ...sharedConfigVariants(otherCa.caPem), … }`.
+ */
+export function sharedConfigVariants<C extends SharedShapeConfig>(unknownCaPem: string): Pick<ConformanceServer<C>, 'withWrongPassword' | 'tls'> {
+  return {
+    withWrongPassword: (config) => ({ ...config, auth: { mode: 'PASSWORD', username: config.auth.username, password: 'wrong-password' } }),
+    tls: {
+      trusted: (config) => config,
+      unknownCa: (config) => ({ ...config, tlsCa: unknownCaPem }),
+      wrongHost: (config) => ({ ...config, host: '127.0.0.1' }),
+    },
+  };
+}
+
